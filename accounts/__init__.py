@@ -1,0 +1,1 @@
+"""Privacy-team accounts: portal users, login sessions and JSON API bearer tokens."""

@@ -1,0 +1,96 @@
+"""Inputs and results of the request activities: opaque ids, statuses and counts only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RequestRef:
+    request_id: str
+
+
+@dataclass
+class VerificationInput:
+    request_id: str
+    window_seconds: int
+
+
+@dataclass
+class StatusInput:
+    request_id: str
+    status: str
+    event: str
+    reason: str = ""
+
+
+@dataclass
+class DiscoveryResult:
+    subject_found: bool
+    records_by_table: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ExportResult:
+    export_id: str
+    expires_in_seconds: int
+
+
+@dataclass
+class NotificationInput:
+    request_id: str
+    template: str  # name of a localized email template
+    export_id: str = ""
+    reason: str = ""
+
+
+@dataclass
+class DecisionRecordInput:
+    request_id: str
+    decision: str
+    decided_by: str
+    reason: str
+
+
+@dataclass
+class DestructionResult:
+    key_id: str
+    sequence: int
+    entry_hash: str
+
+
+@dataclass
+class OptOutResult:
+    subject_id: str
+    stores: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ApprovalEntry:
+    decision: str
+    decided_by: str
+    decided_at_iso: str
+    reason: str
+
+
+@dataclass
+class StoreEntry:
+    store: str
+    outcome: str
+    detail: str
+
+
+@dataclass
+class CompletionInput:
+    request_id: str
+    status: str
+    status_reason: str
+    stores: list[StoreEntry] = field(default_factory=list)
+    destroyed_keys: list[DestructionResult] = field(default_factory=list)
+    approvals: list[ApprovalEntry] = field(default_factory=list)
+
+
+@dataclass
+class CompletionResult:
+    record_path: str
+    sha256: str

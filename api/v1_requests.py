@@ -1,0 +1,97 @@
+"""JSON API over requests: list, read with timeline, and decide erasures."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from sqlmodel import Session, col, select
+
+from api.context import DatabaseSession, Services
+from api.decisions import DecisionInvalidError, NotAwaitingApprovalError, send_decision
+from api.schemas import (
+    DecisionBody,
+    DecisionResponse,
+    RequestDetail,
+    RequestSummary,
+    TimelineEvent,
+)
+from api.v1_auth import ApiUser, require_api_user
+from audit.log import events_for_request
+from request_store.models import DataSubjectRequest, RequestStatus
+from runtime.gateway import DecisionRejectedError
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(
+    prefix="/api/v1/requests", tags=["requests"], dependencies=[Depends(require_api_user)]
+)
+
+
+@router.get("")
+def list_requests(
+    session: DatabaseSession,
+    status_filter: Annotated[RequestStatus | None, Query(alias="status")] = None,
+) -> list[RequestSummary]:
+    """List requests by due date, optionally only those with one status."""
+    statement = select(DataSubjectRequest).order_by(col(DataSubjectRequest.due_date))
+    if status_filter is not None:
+        statement = statement.where(DataSubjectRequest.status == status_filter)
+    return [RequestSummary.from_row(row) for row in session.exec(statement)]
+
+
+@router.get("/{request_id}")
+def read_request(request_id: str, session: DatabaseSession) -> RequestDetail:
+    """Return one request with its audit timeline."""
+    row = _request_or_404(session, request_id)
+    summary = RequestSummary.from_row(row)
+    return RequestDetail(
+        **summary.model_dump(),
+        timeline=[TimelineEvent.from_row(event) for event in events_for_request(session, row.id)],
+        has_completion_record=row.record_path is not None and Path(row.record_path).is_file(),
+    )
+
+
+@router.post(
+    "/{request_id}/decision",
+    responses={
+        409: {"description": "Not awaiting approval, or rejected by the workflow's validator"},
+        422: {"description": "A denial without a reason"},
+        503: {"description": "The workflow service could not be reached"},
+    },
+)
+async def decide_erasure(
+    request_id: str,
+    body: DecisionBody,
+    services: Services,
+    session: DatabaseSession,
+    user: ApiUser,
+) -> DecisionResponse:
+    """Approve or deny an erasure that is awaiting approval; a denial needs a reason."""
+    row = _request_or_404(session, request_id)
+    try:
+        result = await send_decision(
+            services.gateway, row, body.decision, body.reason, user.username
+        )
+    except (NotAwaitingApprovalError, DecisionRejectedError) as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
+    except DecisionInvalidError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
+    except Exception as error:
+        logger.error(
+            "erasure.decision_failed", extra={"request_id": row.id, "error": type(error).__name__}
+        )
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail="the workflow service could not be reached; nothing was decided, try again",
+        ) from None
+    return DecisionResponse(request_id=row.id, decision=result.decision, accepted=result.accepted)
+
+
+def _request_or_404(session: Session, request_id: str) -> DataSubjectRequest:
+    row = session.get(DataSubjectRequest, request_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"request {request_id} not found")
+    return row

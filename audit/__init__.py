@@ -1,0 +1,1 @@
+"""Hash-chained, append-only audit log of every state change."""

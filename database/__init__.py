@@ -1,0 +1,1 @@
+"""Database wiring: one SQLAlchemy engine per URL, SQLite by default, PostgreSQL in production."""

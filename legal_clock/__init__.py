@@ -1,0 +1,1 @@
+"""Legal deadlines per regime."""

@@ -1,0 +1,1 @@
+"""Outgoing email over SMTP, and the development sink that stores it in the data directory."""

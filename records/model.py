@@ -1,0 +1,339 @@
+"""Completion record data model and its canonical JSON form.
+
+The JSON form is what gets embedded in the signed PDF, so it must be byte-for-byte
+reproducible: keys are sorted, separators are compact, text is UTF-8, datetimes are
+ISO 8601 in UTC with a "Z" suffix and dates are ISO 8601.
+"""
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+KINDS = frozenset({"access", "erasure", "opt_out", "rectification"})
+STATUSES = frozenset({"completed", "denied", "closed_unverified"})
+LOCALES = frozenset({"en", "de", "fr", "es"})
+
+# A calendar date alone, because date.fromisoformat also accepts forms such as "20180525".
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+T = TypeVar("T")
+
+
+class InvalidRecordError(ValueError):
+    """Completion record data that is missing, of the wrong type or out of range.
+
+    ``field`` is the path of the offending field, such as ``stores[1].outcome``, and
+    ``problem`` describes what is wrong with its value.
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"invalid completion record field {field!r}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+def _require_text(field: str, value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRecordError(field, f"expected a non-empty string, got {value!r}")
+
+
+def _require_string(field: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidRecordError(field, f"expected a string, got {value!r}")
+
+
+def _require_choice(field: str, value: object, choices: frozenset[str]) -> None:
+    if value not in choices:
+        raise InvalidRecordError(field, f"expected one of {sorted(choices)}, got {value!r}")
+
+
+def _require_utc(field: str, value: object) -> None:
+    if not isinstance(value, datetime):
+        raise InvalidRecordError(field, f"expected a datetime, got {value!r}")
+    if value.utcoffset() is None:
+        raise InvalidRecordError(field, f"naive datetime {value.isoformat()}, expected UTC")
+    if value.utcoffset():
+        raise InvalidRecordError(field, f"datetime {value.isoformat()} is not in UTC")
+
+
+def _require_list_of(field: str, value: object, item_type: type) -> None:
+    if not isinstance(value, list):
+        raise InvalidRecordError(field, f"expected a list, got {type(value).__name__}")
+    for index, item in enumerate(value):
+        if not isinstance(item, item_type):
+            raise InvalidRecordError(
+                f"{field}[{index}]", f"expected {item_type.__name__}, got {type(item).__name__}"
+            )
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    """Result of applying the request to one data store."""
+
+    store: str
+    outcome: str
+    detail: str
+
+    def __post_init__(self) -> None:
+        _require_text("store", self.store)
+        _require_text("outcome", self.outcome)
+        _require_string("detail", self.detail)
+
+
+@dataclass(frozen=True)
+class LedgerReference:
+    """Key ledger entry that records the destruction of one encryption key."""
+
+    key_id: str
+    sequence: int
+    entry_hash: str
+
+    def __post_init__(self) -> None:
+        _require_text("key_id", self.key_id)
+        # bool is a subclass of int, and True is no ledger sequence number.
+        if isinstance(self.sequence, bool) or not isinstance(self.sequence, int):
+            raise InvalidRecordError("sequence", f"expected an integer, got {self.sequence!r}")
+        if self.sequence < 0:
+            raise InvalidRecordError("sequence", f"expected 0 or more, got {self.sequence}")
+        _require_text("entry_hash", self.entry_hash)
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Decision by a person on the request, such as an erasure approval."""
+
+    decision: str
+    decided_by: str
+    decided_at: datetime
+    reason: str
+
+    def __post_init__(self) -> None:
+        _require_text("decision", self.decision)
+        _require_text("decided_by", self.decided_by)
+        _require_utc("decided_at", self.decided_at)
+        _require_string("reason", self.reason)
+
+
+@dataclass(frozen=True)
+class CompletionRecord:
+    """Evidence of what was done for one data-subject request.
+
+    Construction raises InvalidRecordError, a ValueError, for a naive or non-UTC
+    datetime, an unknown kind, status or locale, or an empty identifier.
+    NOTE: the list fields make instances unhashable despite ``frozen=True``.
+    """
+
+    request_id: str
+    kind: str
+    regime: str
+    rule: str
+    status: str
+    status_reason: str
+    controller: str
+    received_at: datetime
+    verified_at: datetime | None
+    due_date: date
+    completed_at: datetime
+    stores: list[StoreOutcome]
+    destroyed_keys: list[LedgerReference]
+    approvals: list[Approval]
+    exemptions: list[str]
+    audit_chain_head: str
+    locale: str
+
+    def __post_init__(self) -> None:
+        self._validate_identifiers()
+
+        self._validate_times()
+
+        _require_list_of("stores", self.stores, StoreOutcome)
+        _require_list_of("destroyed_keys", self.destroyed_keys, LedgerReference)
+        _require_list_of("approvals", self.approvals, Approval)
+        _require_list_of("exemptions", self.exemptions, str)
+        for index, exemption in enumerate(self.exemptions):
+            _require_text(f"exemptions[{index}]", exemption)
+
+    def _validate_identifiers(self) -> None:
+        for name in ("request_id", "regime", "rule", "controller", "audit_chain_head"):
+            _require_text(name, getattr(self, name))
+        _require_choice("kind", self.kind, KINDS)
+        _require_choice("status", self.status, STATUSES)
+        _require_choice("locale", self.locale, LOCALES)
+        _require_string("status_reason", self.status_reason)
+
+    def _validate_times(self) -> None:
+        _require_utc("received_at", self.received_at)
+        if self.verified_at is not None:
+            _require_utc("verified_at", self.verified_at)
+        _require_utc("completed_at", self.completed_at)
+        # datetime is a subclass of date, and a datetime here would serialize with a time.
+        if not isinstance(self.due_date, date) or isinstance(self.due_date, datetime):
+            raise InvalidRecordError("due_date", f"expected a date, got {self.due_date!r}")
+
+    def to_json_bytes(self) -> bytes:
+        """Serialize the record to its canonical UTF-8 JSON form."""
+        document = _to_plain(self)
+        text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return text.encode("utf-8")
+
+    @classmethod
+    def from_json_bytes(cls, data: bytes) -> "CompletionRecord":
+        """Parse and validate a record from JSON.
+
+        Raises InvalidRecordError naming the first bad field. Unknown fields are rejected
+        too, because a record that carries data this code cannot show is not trusted.
+        """
+        try:
+            document = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise InvalidRecordError("<document>", f"not valid UTF-8 JSON: {error}") from error
+        return _record_from_plain(document)
+
+
+def _format_datetime(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _to_plain(value: object) -> Any:
+    if isinstance(value, datetime):
+        return _format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_to_plain(item) for item in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {field.name: _to_plain(getattr(value, field.name)) for field in fields(value)}
+    return value
+
+
+def _parse_datetime(field: str, value: object) -> datetime:
+    if not isinstance(value, str):
+        raise InvalidRecordError(field, f"expected an ISO 8601 datetime string, got {value!r}")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise InvalidRecordError(field, f"invalid ISO 8601 datetime {value!r}") from error
+    _require_utc(field, parsed)
+    return parsed.astimezone(UTC)
+
+
+def _parse_date(field: str, value: object) -> date:
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise InvalidRecordError(field, f"expected an ISO 8601 date (YYYY-MM-DD), got {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise InvalidRecordError(field, f"invalid date {value!r}") from error
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _check_keys(path: str, document: object, expected: set[str]) -> Mapping[str, object]:
+    if not isinstance(document, dict):
+        raise InvalidRecordError(
+            path or "<document>", f"expected a JSON object, got {type(document).__name__}"
+        )
+    missing = sorted(expected - document.keys())
+    if missing:
+        raise InvalidRecordError(_join(path, missing[0]), "missing")
+    unknown = sorted(document.keys() - expected)
+    if unknown:
+        raise InvalidRecordError(_join(path, unknown[0]), "unknown field")
+    return document
+
+
+def _get_str(item: Mapping[str, object], path: str, name: str) -> str:
+    value = item[name]
+    _require_string(_join(path, name), value)
+    return str(value)
+
+
+def _get_int(item: Mapping[str, object], path: str, name: str) -> int:
+    value = item[name]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRecordError(_join(path, name), f"expected an integer, got {value!r}")
+    return value
+
+
+def _parse_list(path: str, value: object, parse_item: Callable[[str, object], T]) -> list[T]:
+    if not isinstance(value, list):
+        raise InvalidRecordError(path, f"expected a JSON array, got {type(value).__name__}")
+    return [parse_item(f"{path}[{index}]", item) for index, item in enumerate(value)]
+
+
+def _construct(path: str, build: Callable[[], T]) -> T:
+    """Run a constructor and prefix its field error with the path of the enclosing item."""
+    try:
+        return build()
+    except InvalidRecordError as error:
+        raise InvalidRecordError(_join(path, error.field), error.problem) from error
+
+
+def _store_from_plain(path: str, document: object) -> StoreOutcome:
+    item = _check_keys(path, document, {"store", "outcome", "detail"})
+    store = _get_str(item, path, "store")
+    outcome = _get_str(item, path, "outcome")
+    detail = _get_str(item, path, "detail")
+    return _construct(path, lambda: StoreOutcome(store=store, outcome=outcome, detail=detail))
+
+
+def _ledger_from_plain(path: str, document: object) -> LedgerReference:
+    item = _check_keys(path, document, {"key_id", "sequence", "entry_hash"})
+    key_id = _get_str(item, path, "key_id")
+    sequence = _get_int(item, path, "sequence")
+    entry_hash = _get_str(item, path, "entry_hash")
+    return _construct(
+        path, lambda: LedgerReference(key_id=key_id, sequence=sequence, entry_hash=entry_hash)
+    )
+
+
+def _approval_from_plain(path: str, document: object) -> Approval:
+    item = _check_keys(path, document, {"decision", "decided_by", "decided_at", "reason"})
+    decision = _get_str(item, path, "decision")
+    decided_by = _get_str(item, path, "decided_by")
+    decided_at = _parse_datetime(_join(path, "decided_at"), item["decided_at"])
+    reason = _get_str(item, path, "reason")
+    return _construct(
+        path,
+        lambda: Approval(
+            decision=decision, decided_by=decided_by, decided_at=decided_at, reason=reason
+        ),
+    )
+
+
+def _exemption_from_plain(path: str, value: object) -> str:
+    _require_text(path, value)
+    return str(value)
+
+
+def _optional_datetime(field: str, value: object) -> datetime | None:
+    return None if value is None else _parse_datetime(field, value)
+
+
+def _record_from_plain(document: object) -> CompletionRecord:
+    item = _check_keys("", document, {field.name for field in fields(CompletionRecord)})
+
+    return CompletionRecord(
+        request_id=_get_str(item, "", "request_id"),
+        kind=_get_str(item, "", "kind"),
+        regime=_get_str(item, "", "regime"),
+        rule=_get_str(item, "", "rule"),
+        status=_get_str(item, "", "status"),
+        status_reason=_get_str(item, "", "status_reason"),
+        controller=_get_str(item, "", "controller"),
+        received_at=_parse_datetime("received_at", item["received_at"]),
+        verified_at=_optional_datetime("verified_at", item["verified_at"]),
+        due_date=_parse_date("due_date", item["due_date"]),
+        completed_at=_parse_datetime("completed_at", item["completed_at"]),
+        stores=_parse_list("stores", item["stores"], _store_from_plain),
+        destroyed_keys=_parse_list("destroyed_keys", item["destroyed_keys"], _ledger_from_plain),
+        approvals=_parse_list("approvals", item["approvals"], _approval_from_plain),
+        exemptions=_parse_list("exemptions", item["exemptions"], _exemption_from_plain),
+        audit_chain_head=_get_str(item, "", "audit_chain_head"),
+        locale=_get_str(item, "", "locale"),
+    )

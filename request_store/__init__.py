@@ -1,0 +1,1 @@
+"""Data-subject requests as rows: intake, verification tokens, exports and status."""

@@ -1,0 +1,1 @@
+"""Process wiring: Temporal client, worker, dev supervisor."""

@@ -1,0 +1,67 @@
+"""The API's only path into Temporal: start a request, report verification, send decisions."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import FailureError
+
+from workflows.messages import (
+    ErasureDecision,
+    ErasureDecisionResult,
+    RequestInput,
+    VerifiedSignal,
+    workflow_id_for,
+)
+
+
+class DecisionRejectedError(Exception):
+    """The workflow's validator rejected an erasure decision; the message says why."""
+
+
+class RequestGateway(Protocol):
+    async def start_request(self, request: RequestInput) -> None: ...
+
+    async def report_verified(self, request_id: str, signal: VerifiedSignal) -> None: ...
+
+    async def decide_erasure(
+        self, request_id: str, decision: ErasureDecision
+    ) -> ErasureDecisionResult: ...
+
+
+class TemporalGateway:
+    def __init__(self, client: Client, task_queue: str) -> None:
+        self.client = client
+        self.task_queue = task_queue
+
+    async def start_request(self, request: RequestInput) -> None:
+        # Imported here so the API process does not load the workflow module at import time.
+        from workflows.request import DataSubjectRequestWorkflow
+
+        await self.client.start_workflow(
+            DataSubjectRequestWorkflow.run,
+            request,
+            id=workflow_id_for(request.request_id),
+            task_queue=self.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+
+    async def report_verified(self, request_id: str, signal: VerifiedSignal) -> None:
+        handle = self.client.get_workflow_handle(workflow_id_for(request_id))
+        await handle.signal("verified", signal)
+
+    async def decide_erasure(
+        self, request_id: str, decision: ErasureDecision
+    ) -> ErasureDecisionResult:
+        handle = self.client.get_workflow_handle(workflow_id_for(request_id))
+        try:
+            result: ErasureDecisionResult = await handle.execute_update(
+                "decide_erasure", decision, result_type=ErasureDecisionResult
+            )
+            return result
+        except WorkflowUpdateFailedError as error:
+            cause = error.cause
+            message = cause.message if isinstance(cause, FailureError) else str(error)
+            raise DecisionRejectedError(message) from error

@@ -1,0 +1,166 @@
+"""Translated emails and pages, catalog completeness and .mo compilation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from localization import Renderer, negotiate_locale
+from localization.catalogs import load_translations
+from localization.rendering import EMAIL_CONTEXT_KEYS, TEMPLATES_DIR
+
+REPOSITORY = TEMPLATES_DIR.parent
+EXPIRY = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
+EMAIL_CONTEXT = {
+    "controller_name": "Example Controller Ltd",
+    "link": "https://privacy.example/verify/abc",
+    "expires_at": EXPIRY,
+    "reason": "Contract records must be kept until 2031.",
+    "request_id": "req_abc",
+    "portal_link": "https://privacy.example/portal/requests/req_abc",
+}
+
+
+def extracted_messages() -> set[str]:
+    """Every msgid of the ``messages`` domain used in the page and email templates and in code."""
+    method_map = [
+        ("templates/pages/**.html", "jinja2"),
+        ("templates/emails/**.txt", "jinja2"),
+        ("api/**.py", "python"),
+        ("request_store/intake.py", "python"),
+        ("localization/**.py", "python"),
+    ]
+    options = {"templates/**": {"trimmed": "true"}}
+    found = extract_from_dir(
+        str(REPOSITORY),
+        method_map=method_map,
+        options_map=options,
+        keywords={"_": None, "N_": None},
+    )
+    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+@pytest.mark.parametrize("locale", ["de", "fr", "es"])
+def test_catalog_translates_every_message(locale: str) -> None:
+    po_path = TEMPLATES_DIR / "locale" / locale / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    translated = {
+        str(message.id): message.string
+        for message in catalog
+        if message.id and message.string and not message.fuzzy
+    }
+
+    missing = extracted_messages() - set(translated)
+
+    assert not missing, f"untranslated in {locale}: {sorted(missing)}"
+    for msgid, translation in translated.items():
+        assert placeholders(str(translation)) == placeholders(msgid), msgid
+
+
+def placeholders(message: str) -> list[str]:
+    """Names of the ``%(name)`` placeholders in a message, sorted."""
+    return sorted(part.split(")")[0] for part in message.split("%(")[1:])
+
+
+@pytest.mark.parametrize("name", sorted(EMAIL_CONTEXT_KEYS))
+@pytest.mark.parametrize("locale", ["en", "de", "fr", "es"])
+def test_every_email_renders(renderer: Renderer, name: str, locale: str) -> None:
+    email = renderer.render_email(name, locale, EMAIL_CONTEXT)
+
+    assert email.subject
+    assert "\n" not in email.subject
+    assert email.text_body.endswith("Example Controller Ltd\n")
+    assert "{{" not in email.text_body
+
+
+def test_verification_email_in_german(renderer: Renderer) -> None:
+    email = renderer.render_email("verification", "de", EMAIL_CONTEXT)
+
+    assert email.subject == "Bestätigen Sie Ihren Datenschutzantrag"
+    assert "https://privacy.example/verify/abc" in email.text_body
+    assert "5. März 2026" in email.text_body
+    assert email.text_body.startswith("Guten Tag,\n")
+
+
+def test_erasure_confirmed_says_last_message(renderer: Renderer) -> None:
+    email = renderer.render_email("erasure_confirmed", "en", EMAIL_CONTEXT)
+
+    assert "approved" in email.subject
+    assert "This is the last message" in email.text_body
+    assert "cannot contact you again" in email.text_body
+
+
+def test_approval_email_carries_id_and_link_only(renderer: Renderer) -> None:
+    context = {
+        "controller_name": "Example Controller Ltd",
+        "request_id": "req_abc",
+        "portal_link": "https://privacy.example/portal/requests/req_abc",
+    }
+
+    email = renderer.render_email("approval_needed", "en", context)
+
+    assert email.subject == "Erasure request req_abc needs approval"
+    assert "https://privacy.example/portal/requests/req_abc" in email.text_body
+
+
+def test_email_missing_context_names_keys(renderer: Renderer) -> None:
+    with pytest.raises(ValueError, match="missing context keys: expires_at, link"):
+        renderer.render_email("verification", "en", {"controller_name": "X"})
+
+
+def test_unknown_email_rejected(renderer: Renderer) -> None:
+    with pytest.raises(ValueError, match="unknown email 'welcome'"):
+        renderer.render_email("welcome", "en", EMAIL_CONTEXT)
+
+
+def test_stale_mo_recompiled(tmp_path: Path) -> None:
+    source = TEMPLATES_DIR / "locale" / "de" / "LC_MESSAGES" / "messages.po"
+    folder = tmp_path / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po_path = folder / "messages.po"
+    shutil.copy(source, po_path)
+    mo_path = folder / "messages.mo"
+    mo_path.write_bytes(b"stale")
+    os.utime(mo_path, (0, 0))
+
+    translations = load_translations(tmp_path, "de")
+
+    assert translations.gettext("Submit request") == "Antrag absenden"
+    assert mo_path.stat().st_mtime >= po_path.stat().st_mtime
+    assert load_translations(tmp_path, "de").gettext("Submit request") == "Antrag absenden"
+
+
+def test_read_only_folder_compiles_in_memory(tmp_path: Path) -> None:
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy(TEMPLATES_DIR / "locale" / "fr" / "LC_MESSAGES" / "messages.po", folder)
+    folder.chmod(0o555)
+    try:
+        translations = load_translations(tmp_path, "fr")
+    finally:
+        folder.chmod(0o755)
+
+    assert translations.gettext("Submit request") == "Envoyer la demande"
+
+
+@pytest.mark.parametrize(
+    ("requested", "header", "expected"),
+    [
+        ("de", "fr", "de"),
+        ("xx", "fr-CA,fr;q=0.9", "fr"),
+        (None, "en;q=0.2, es;q=0.8", "es"),
+        (None, "es;q=0, de", "de"),
+        (None, "*", "en"),
+        (None, "de;q=abc, fr", "fr"),
+        (None, None, "en"),
+    ],
+)
+def test_negotiate_locale(requested: str | None, header: str | None, expected: str) -> None:
+    assert negotiate_locale(requested, header) == expected

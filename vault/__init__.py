@@ -1,0 +1,1 @@
+"""The vault of subject keys: envelope and field encryption, blind indexes, destruction ledger."""

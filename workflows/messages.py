@@ -1,0 +1,62 @@
+"""Inputs and results of the request workflow, its signals and updates.
+
+Every field is an opaque id, a status or a number: Temporal never sees personal data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+WORKFLOW_ID_PREFIX = "dsr-"
+
+
+def workflow_id_for(request_id: str) -> str:
+    return WORKFLOW_ID_PREFIX + request_id
+
+
+@dataclass
+class RequestInput:
+    request_id: str
+    kind: str
+    verification_required: bool = True
+    approval_required: bool = True
+    verification_window_seconds: int = 72 * 3600
+
+
+@dataclass
+class RequestResult:
+    request_id: str
+    status: str
+    record_path: str | None = None
+
+
+@dataclass
+class VerifiedSignal:
+    """Sent by the API once the subject opened a valid verification link."""
+
+    token_hash_prefix: str = ""
+
+
+@dataclass
+class ErasureDecision:
+    """A privacy-team member's decision on an erasure, sent as a workflow update."""
+
+    decision: str  # "approve" or "deny"
+    decided_by: str  # portal username of the staff member, not a data subject
+    reason: str = ""
+
+
+@dataclass
+class ErasureDecisionResult:
+    accepted: bool
+    decision: str
+
+
+@dataclass
+class RequestProgress:
+    """What the workflow is doing now, returned by the ``progress`` query."""
+
+    stage: str
+    verified: bool
+    decision: str | None = None
+    completed_steps: list[str] = field(default_factory=list)

@@ -1,0 +1,267 @@
+"""DataSubjectRequestWorkflow: one data-subject request from receipt to signed completion record."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.messages import (
+        ApprovalEntry,
+        CompletionInput,
+        CompletionResult,
+        DecisionRecordInput,
+        DestructionResult,
+        DiscoveryResult,
+        ExportResult,
+        NotificationInput,
+        OptOutResult,
+        RequestRef,
+        StatusInput,
+        StoreEntry,
+        VerificationInput,
+    )
+    from workflows.messages import (
+        ErasureDecision,
+        ErasureDecisionResult,
+        RequestInput,
+        RequestProgress,
+        RequestResult,
+        VerifiedSignal,
+    )
+
+ResultT = TypeVar("ResultT")
+
+CONTRACT_STORE = "contract_store"
+DECISIONS = frozenset({"approve", "deny"})
+
+# Activities reach SQLite, files and SMTP: retry transient failures for a long time, since a
+# request may not be dropped, but back off so a broken mail server is not hammered.
+ACTIVITY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=5),
+)
+ACTIVITY_TIMEOUT = timedelta(minutes=2)
+
+
+@workflow.defn
+class DataSubjectRequestWorkflow:
+    def __init__(self) -> None:
+        self._verified = False
+        self._awaiting_decision = False
+        self._decision: ErasureDecision | None = None
+        self._decided_at_iso = ""
+        self._stage = "received"
+        self._steps: list[str] = []
+
+    @workflow.run
+    async def run(self, request: RequestInput) -> RequestResult:
+        if request.verification_required and not await self._verify(request):
+            return await self._close_unverified(request)
+
+        await self._set_status(request, "in_progress", "request.processing_started")
+        discovery = await self._call(
+            "discover_subject_data", RequestRef(request.request_id), DiscoveryResult
+        )
+        stores = [_discovery_outcome(discovery)]
+
+        if request.kind == "access":
+            return await self._answer_access(request, stores)
+        if request.kind == "erasure":
+            return await self._answer_erasure(request, stores)
+        if request.kind == "opt_out":
+            return await self._answer_opt_out(request, stores)
+        raise ApplicationError(f"unknown request kind {request.kind!r}", non_retryable=True)
+
+    @workflow.signal(name="verified")
+    def mark_verified(self, _signal: VerifiedSignal) -> None:
+        self._verified = True
+
+    @workflow.update(name="decide_erasure")
+    async def decide_erasure(self, decision: ErasureDecision) -> ErasureDecisionResult:
+        self._decision = decision
+        self._decided_at_iso = workflow.now().isoformat()
+        return ErasureDecisionResult(accepted=True, decision=decision.decision)
+
+    @decide_erasure.validator
+    def _validate_decision(self, decision: ErasureDecision) -> None:
+        if not self._awaiting_decision:
+            raise ApplicationError(
+                f"this request is not awaiting an erasure decision (stage: {self._stage})"
+            )
+        if self._decision is not None:
+            raise ApplicationError(f"a decision was already made: {self._decision.decision}")
+        if decision.decision not in DECISIONS:
+            raise ApplicationError(
+                f"decision must be 'approve' or 'deny', not {decision.decision!r}"
+            )
+        if not decision.decided_by.strip():
+            raise ApplicationError("decided_by must name the staff member who decided")
+        if decision.decision == "deny" and not decision.reason.strip():
+            raise ApplicationError("a denial needs a reason, which is sent to the data subject")
+
+    @workflow.query(name="progress")
+    def progress(self) -> RequestProgress:
+        decision = self._decision.decision if self._decision else None
+        return RequestProgress(self._stage, self._verified, decision, list(self._steps))
+
+    async def _verify(self, request: RequestInput) -> bool:
+        self._stage = "awaiting_verification"
+        window = request.verification_window_seconds
+        await self._call(
+            "send_verification_email", VerificationInput(request.request_id, window), type(None)
+        )
+        try:
+            await workflow.wait_condition(lambda: self._verified, timeout=timedelta(seconds=window))
+        except TimeoutError:
+            return False
+        return True
+
+    async def _close_unverified(self, request: RequestInput) -> RequestResult:
+        reason = "identity was not verified within the verification window"
+        await self._set_status(request, "closed_unverified", "request.closed_unverified", reason)
+        await self._notify(request, "request_closed_unverified")
+        return await self._complete(
+            request, CompletionInput(request.request_id, "closed_unverified", reason)
+        )
+
+    async def _answer_access(
+        self, request: RequestInput, stores: list[StoreEntry]
+    ) -> RequestResult:
+        export = await self._call(
+            "export_subject_data", RequestRef(request.request_id), ExportResult
+        )
+        stores.append(StoreEntry("access_export", "exported", export.export_id))
+        await self._notify(request, "access_ready", export_id=export.export_id)
+        return await self._complete(
+            request,
+            CompletionInput(request.request_id, "completed", "access export delivered", stores),
+        )
+
+    async def _answer_erasure(
+        self, request: RequestInput, stores: list[StoreEntry]
+    ) -> RequestResult:
+        approvals: list[ApprovalEntry] = []
+        if request.approval_required:
+            decision = await self._await_decision(request)
+            approvals.append(
+                ApprovalEntry(
+                    decision.decision, decision.decided_by, self._decided_at_iso, decision.reason
+                )
+            )
+            if decision.decision == "deny":
+                await self._notify(request, "erasure_denied", reason=decision.reason)
+                return await self._complete(
+                    request,
+                    CompletionInput(
+                        request.request_id, "denied", decision.reason, stores, [], approvals
+                    ),
+                )
+
+        # The confirmation goes out before the key is destroyed: afterwards the subject's
+        # email address is ciphertext nobody can read, so no later message is possible.
+        await self._notify(request, "erasure_confirmed")
+        destroyed = await self._call(
+            "destroy_subject_key", RequestRef(request.request_id), DestructionResult
+        )
+        stores.append(StoreEntry("vault", "subject_key_destroyed", destroyed.key_id))
+        return await self._complete(
+            request,
+            CompletionInput(
+                request.request_id,
+                "completed",
+                "subject key destroyed",
+                stores,
+                [destroyed],
+                approvals,
+            ),
+        )
+
+    async def _answer_opt_out(
+        self, request: RequestInput, stores: list[StoreEntry]
+    ) -> RequestResult:
+        result = await self._call("record_opt_out", RequestRef(request.request_id), OptOutResult)
+        stores.extend(StoreEntry(store, "opted_out", "sale and sharing") for store in result.stores)
+        await self._notify(request, "opt_out_done")
+        return await self._complete(
+            request,
+            CompletionInput(
+                request.request_id, "completed", "opted out of sale and sharing", stores
+            ),
+        )
+
+    async def _await_decision(self, request: RequestInput) -> ErasureDecision:
+        # Decisions are accepted from here on, even while the status and the team's email
+        # are still being written: the portal shows the request as soon as its status changes.
+        self._awaiting_decision = True
+        await self._set_status(request, "awaiting_approval", "erasure.approval_requested")
+        await self._call(
+            "notify_privacy_team",
+            NotificationInput(request.request_id, "approval_needed"),
+            type(None),
+        )
+        await workflow.wait_condition(lambda: self._decision is not None)
+        self._awaiting_decision = False
+
+        decision = self._decision
+        assert decision is not None
+        await self._call(
+            "record_erasure_decision",
+            DecisionRecordInput(
+                request.request_id, decision.decision, decision.decided_by, decision.reason
+            ),
+            type(None),
+        )
+        return decision
+
+    async def _complete(self, request: RequestInput, completion: CompletionInput) -> RequestResult:
+        self._stage = "issuing_record"
+        record = await self._call("issue_completion_record", completion, CompletionResult)
+        self._stage = completion.status
+        return RequestResult(request.request_id, completion.status, record.record_path)
+
+    async def _set_status(
+        self, request: RequestInput, status: str, event: str, reason: str = ""
+    ) -> None:
+        self._stage = status
+        await self._call(
+            "update_request_status",
+            StatusInput(request.request_id, status, event, reason),
+            type(None),
+        )
+
+    async def _notify(
+        self, request: RequestInput, template: str, *, export_id: str = "", reason: str = ""
+    ) -> None:
+        await self._call(
+            "notify_subject",
+            NotificationInput(request.request_id, template, export_id, reason),
+            type(None),
+        )
+
+    async def _call(self, activity: str, argument: Any, result_type: type[ResultT]) -> ResultT:
+        # Explicit activity ids keep async completion and retries addressable by name.
+        result: ResultT = await workflow.execute_activity(
+            activity,
+            argument,
+            result_type=result_type,
+            activity_id=f"{activity}-{len(self._steps) + 1}",
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=ACTIVITY_RETRY,
+        )
+        self._steps.append(activity)
+        return result
+
+
+def _discovery_outcome(discovery: DiscoveryResult) -> StoreEntry:
+    if not discovery.subject_found:
+        return StoreEntry(CONTRACT_STORE, "no_data_found", "")
+    counts = ", ".join(
+        f"{table}={count}" for table, count in sorted(discovery.records_by_table.items())
+    )
+    return StoreEntry(CONTRACT_STORE, "data_found", counts)
