@@ -109,6 +109,11 @@ class Settings(BaseSettings):
                 "DSRFLOW_MAIL_SINK=true is for development only; set it to false and point "
                 "DSRFLOW_SMTP_HOST at a real mail server in production"
             )
+        if self.environment == "production" and not self.public_base_url.startswith("https://"):
+            raise ValueError(
+                "DSRFLOW_PUBLIC_BASE_URL must start with https:// in production, because "
+                "verification and download links carry single-use tokens"
+            )
         return self
 
     @property

@@ -1,0 +1,16 @@
+# Image for the dsrflow worker and API; docker-compose.yml runs it twice with other commands.
+FROM python:3.11-slim-bookworm
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-dejavu-core fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.lock pyproject.toml README.md ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+COPY . .
+RUN pip install --no-cache-dir --no-deps -e . && useradd --system --home /app dsrflow
+USER dsrflow
+ENV DSRFLOW_DATA_DIR=/data
+ENTRYPOINT ["dsrflow"]
