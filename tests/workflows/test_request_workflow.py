@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -40,6 +41,20 @@ from workflows.messages import (
 from workflows.request import DataSubjectRequestWorkflow
 
 TOKEN_PATTERN = re.compile(r"/verify/([A-Za-z0-9_\-]+)")
+HISTORIES = Path(__file__).parent / "histories"
+
+
+async def keep_history(handle: WorkflowHandle[Any, Any], name: str) -> None:
+    """Save the history for the replay test when DSRFLOW_RECORD_HISTORIES=1 is set.
+
+    Recorded once per workflow change that is meant to be compatible; the replay test then
+    proves that running workflows survive later changes.
+    """
+    if os.environ.get("DSRFLOW_RECORD_HISTORIES") != "1":
+        return
+    HISTORIES.mkdir(exist_ok=True)
+    history = await handle.fetch_history()
+    (HISTORIES / f"{name}.json").write_text(history.to_json())
 
 
 @pytest.fixture
@@ -103,6 +118,7 @@ async def test_access_request_completes(
 
     token = await verify_from_email(mailbox, email, handle)
     result = await handle.result()
+    await keep_history(handle, "access")
 
     assert result.status == "completed"
     record = await verified_record(result.record_path)
@@ -125,6 +141,7 @@ async def test_unverified_request_closes(
     handle = await start(client, settings, request)
 
     result = await handle.result()
+    await keep_history(handle, "unverified")
 
     assert result.status == "closed_unverified"
     record = await verified_record(result.record_path)
@@ -152,6 +169,7 @@ async def test_erasure_waits_for_approval(
 
     await handle.execute_update("decide_erasure", ErasureDecision("approve", "alice"))
     result = await handle.result()
+    await keep_history(handle, "erasure_approved")
 
     assert result.status == "completed"
     record = await verified_record(result.record_path)
@@ -185,6 +203,7 @@ async def test_erasure_denied_keeps_key(
         "decide_erasure", ErasureDecision("deny", "bob", "contract retention obligation")
     )
     result = await handle.result()
+    await keep_history(handle, "erasure_denied")
 
     assert result.status == "denied"
     denial = mailbox.wait_for("keep@example.com", count=2)[1]
@@ -209,6 +228,7 @@ async def test_opt_out_flags_subject(
     await verify_from_email(mailbox, "optout@example.com", handle)
 
     result = await handle.result()
+    await keep_history(handle, "opt_out")
 
     assert result.status == "completed"
     with Session(engine) as session:
