@@ -29,8 +29,6 @@ class StatusActivities:
             previous = request.status
             request.status = change.status
             request.status_reason = change.reason
-            if change.status == "in_progress" and request.verified_at is None:
-                request.verified_at = now
             session.add(request)
             record_event(
                 session,

@@ -107,6 +107,9 @@ def compile_catalog_if_stale(po_path: Path, mo_path: Path) -> None:
     descriptor, temporary_name = tempfile.mkstemp(dir=mo_path.parent, prefix=f".{mo_path.name}.")
     try:
         with os.fdopen(descriptor, "wb") as temporary_file:
+            # mkstemp creates mode 0600, but the catalog is no secret and other users
+            # that render records must be able to read it.
+            os.fchmod(temporary_file.fileno(), 0o644)
             temporary_file.write(buffer.getvalue())
         os.replace(temporary_name, mo_path)
     except BaseException:
