@@ -27,14 +27,33 @@ def build_message(settings: Settings, email: OutgoingEmail) -> EmailMessage:
     return message
 
 
+class MailDeliveryError(Exception):
+    """Sending failed. The message names the error class and SMTP code, never an address."""
+
+
 def send_email(settings: Settings, email: OutgoingEmail) -> None:
-    """Deliver the message; SMTP errors propagate so the calling activity retries."""
-    message = build_message(settings, email)
+    """Deliver the message, or raise MailDeliveryError so the calling activity retries.
+
+    smtplib puts recipient addresses into its exception messages, and an activity's error
+    message is stored in clear in the workflow history, so the original error is dropped.
+    """
+    try:
+        _deliver(settings, build_message(settings, email), email.to)
+    except (smtplib.SMTPException, OSError) as error:
+        code = getattr(error, "smtp_code", None)
+        detail = f" (SMTP code {code})" if isinstance(code, int) else ""
+        raise MailDeliveryError(
+            f"sending email via {settings.smtp_host}:{settings.smtp_port} failed: "
+            f"{type(error).__name__}{detail}"
+        ) from None
+
+
+def _deliver(settings: Settings, message: EmailMessage, recipient: str) -> None:
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as client:
         if settings.smtp_starttls:
             client.starttls()
         if settings.smtp_username and settings.smtp_password:
             client.login(settings.smtp_username, settings.smtp_password.get_secret_value())
         # SMTPUTF8 lets internationalized addresses through when the server supports it.
-        options = ["SMTPUTF8"] if not email.to.isascii() else []
+        options = ["SMTPUTF8"] if not recipient.isascii() else []
         client.send_message(message, mail_options=options)

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from legal_clock.due_dates import add_business_days, add_one_month, due_date_for
+from legal_clock.regimes import UnsupportedJurisdictionError, jurisdiction_for
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (date(2026, 3, 2), date(2026, 4, 2)),
+        (date(2026, 1, 31), date(2026, 2, 28)),
+        (date(2028, 1, 31), date(2028, 2, 29)),
+        (date(2026, 12, 15), date(2027, 1, 15)),
+    ],
+)
+def test_add_one_month(start: date, expected: date) -> None:
+    assert add_one_month(start) == expected
+
+
+def test_business_days_skip_weekends() -> None:
+    assert add_business_days(date(2026, 3, 25), 15) == date(2026, 4, 15)
+
+
+@pytest.mark.parametrize(
+    ("regime", "kind", "received", "expected"),
+    [
+        ("gdpr", "access", datetime(2026, 3, 2, 9, tzinfo=UTC), date(2026, 4, 2)),
+        ("ccpa", "access", datetime(2026, 1, 15, 18, tzinfo=UTC), date(2026, 3, 1)),
+        ("ccpa", "opt_out", datetime(2026, 3, 25, 18, tzinfo=UTC), date(2026, 4, 15)),
+        ("lgpd", "access", datetime(2026, 3, 2, 15, tzinfo=UTC), date(2026, 3, 17)),
+    ],
+)
+def test_due_date_for(regime: str, kind: str, received: datetime, expected: date) -> None:
+    assert due_date_for(regime, kind, received).due == expected
+
+
+def test_receipt_date_taken_in_legal_zone() -> None:
+    # 23:30 UTC on 31 January is already 1 February in Brussels.
+    due = due_date_for("gdpr", "access", datetime(2026, 1, 31, 23, 30, tzinfo=UTC))
+    assert due.due == date(2026, 3, 1)
+
+
+def test_naive_receipt_rejected() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        due_date_for("gdpr", "access", datetime(2026, 1, 31, 12))  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(
+    ("country", "state", "regime"),
+    [
+        ("DE", None, "gdpr"),
+        ("no", None, "gdpr"),
+        ("GB", None, "uk_gdpr"),
+        ("US", "ca", "ccpa"),
+        ("US", "CO", "cpa"),
+        ("BR", None, "lgpd"),
+        ("CA", None, "pipeda"),
+    ],
+)
+def test_jurisdiction_for(country: str, state: str | None, regime: str) -> None:
+    assert jurisdiction_for(country, state).regime == regime
+
+
+@pytest.mark.parametrize(
+    ("country", "state", "message"),
+    [
+        ("US", None, "needs the state"),
+        ("US", "NY", "state NY has no privacy law"),
+        ("JP", None, "country JP is not supported"),
+    ],
+)
+def test_unsupported_jurisdiction(country: str, state: str | None, message: str) -> None:
+    with pytest.raises(UnsupportedJurisdictionError, match=message):
+        jurisdiction_for(country, state)
