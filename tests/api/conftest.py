@@ -23,6 +23,7 @@ from api.context import current_time
 from api.main import create_app
 from audit import log as audit_log
 from database.engine import make_engine, session_scope
+from database.migrate import upgrade_to_head
 from legal_clock.regimes import jurisdiction_for
 from localization import Renderer
 from request_store import models as request_models
@@ -118,9 +119,10 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'dsrflow.sqlite3'}")
-    SQLModel.metadata.create_all(engine)
+def engine(database_url: str) -> Iterator[Engine]:
+    # database_url comes from the suite's root conftest: SQLite, then PostgreSQL.
+    upgrade_to_head(database_url)
+    engine = make_engine(database_url)
     yield engine
     engine.dispose()
 
