@@ -54,7 +54,7 @@ def run_demo(settings: Settings, *, contracts: int, as_json: bool, faker_seed: i
     base_url = f"http://{settings.api_host}:{settings.api_port}"
 
     summary = seed_contracts(engine, vault, contracts, seed=faker_seed, now=datetime.now(UTC))
-    _progress(as_json, f"seeded {contracts} contracts")
+    _progress(f"seeded {contracts} contracts")
     cases = _choose_cases(summary.people)
 
     try:
@@ -62,7 +62,7 @@ def run_demo(settings: Settings, *, contracts: int, as_json: bool, faker_seed: i
             request_ids = [_submit(http, engine, vault, case) for case in cases]
             for request_id in request_ids:
                 _verify(http, settings, engine, vault, request_id)
-            _progress(as_json, "verified all requests through their emailed links")
+            _progress("verified all requests through their emailed links")
             _approve_erasures(http, engine, request_ids)
             rows = _wait_until_closed(engine, request_ids)
     except (DemoError, httpx.HTTPError) as error:
@@ -75,17 +75,17 @@ def run_demo(settings: Settings, *, contracts: int, as_json: bool, faker_seed: i
         {"id": row.id, "kind": row.kind, "status": row.status, "record": row.record_path}
         for row in rows
     ]
-    if not as_json:
+    if as_json:
+        sys.stdout.write(json.dumps({"requests": results}) + "\n")
+    else:
         for result in results:
-            _progress(
-                False, f"{result['kind']:8} {result['id']} {result['status']} {result['record']}"
-            )
-    sys.stdout.write(json.dumps({"requests": results}) + "\n")
+            line = f"{result['kind']:8} {result['id']} {result['status']} {result['record']}"
+            sys.stdout.write(line + "\n")
     return 0 if all(r["status"] == "completed" for r in results) else 1
 
 
-def _progress(as_json: bool, line: str) -> None:
-    # With --json the last line of standard output is the result; progress goes to stderr.
+def _progress(line: str) -> None:
+    # The last line of standard output is the result, so progress goes to standard error.
     sys.stderr.write(line + "\n")
 
 

@@ -1,4 +1,4 @@
-"""Which law governs a request, chosen from the subject's country and US state."""
+"""Selection of the regime that governs a request, from the subject's country and US state."""
 
 from __future__ import annotations
 

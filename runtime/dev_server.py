@@ -8,7 +8,7 @@ from pathlib import Path
 from runtime.temporal import installed_binary
 
 # The dev server's single history shard reads its transfer queue at most 20 times a second
-# by default, which adds up to 50 ms to every workflow task; this raises that limit.
+# by default. That adds up to 50 ms to every workflow task, so this raises the limit.
 FAST_TRANSFER_QUEUE = "history.transferProcessorMaxPollRPS=10000"
 
 

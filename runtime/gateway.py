@@ -18,7 +18,7 @@ from workflows.messages import (
 
 
 class DecisionRejectedError(Exception):
-    """The workflow's validator rejected an erasure decision; the message says why."""
+    """The workflow's validator rejected an erasure decision; its message gives the reason."""
 
 
 class RequestGateway(Protocol):

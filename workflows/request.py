@@ -163,8 +163,8 @@ class DataSubjectRequestWorkflow:
                     ),
                 )
 
-        # The confirmation goes out before the key is destroyed: afterwards the subject's
-        # email address is ciphertext nobody can read, so no later message is possible.
+        # The confirmation goes out before the key is destroyed. Afterwards the subject's
+        # email address can no longer be decrypted, so no later message is possible.
         await self._notify(request, "erasure_confirmed")
         destroyed = await self._call(
             "destroy_subject_key", RequestRef(request.request_id), DestructionResult
