@@ -10,7 +10,11 @@ WORKDIR /app
 COPY requirements.lock pyproject.toml README.md ./
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
-RUN pip install --no-cache-dir --no-deps -e . && useradd --system --home /app dsrflow
+# /data is created here, owned by the service user, so a new named volume mounted there
+# inherits that owner and the key files can be written.
+RUN pip install --no-cache-dir --no-deps -e . \
+    && useradd --system --home /app dsrflow \
+    && mkdir /data && chown dsrflow /data
 USER dsrflow
 ENV DSRFLOW_DATA_DIR=/data
 ENTRYPOINT ["dsrflow"]

@@ -92,7 +92,7 @@ def _build_record(
             Approval(a.decision, a.decided_by, datetime.fromisoformat(a.decided_at_iso), a.reason)
             for a in completion.approvals
         ],
-        exemptions=[],
+        exemptions=list(completion.exemptions),
         audit_chain_head=audit_head,
         locale=request.locale,
     )

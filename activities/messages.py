@@ -41,7 +41,7 @@ class NotificationInput:
     request_id: str
     template: str  # name of a localized email template
     export_id: str = ""
-    reason: str = ""
+    reason: str = ""  # a code (such as a DENIAL_BASES key), never free text
 
 
 @dataclass
@@ -88,6 +88,7 @@ class CompletionInput:
     stores: list[StoreEntry] = field(default_factory=list)
     destroyed_keys: list[DestructionResult] = field(default_factory=list)
     approvals: list[ApprovalEntry] = field(default_factory=list)
+    exemptions: list[str] = field(default_factory=list)  # DENIAL_BASES codes applied
 
 
 @dataclass

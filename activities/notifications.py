@@ -53,7 +53,9 @@ class NotificationActivities:
 
     @activity.defn(name="notify_subject")
     def notify_subject(self, notification: NotificationInput) -> None:
-        context: dict[str, Any] = {"reason": notification.reason}
+        context: dict[str, Any] = {}
+        if notification.template == "erasure_denied":
+            context.update(self._denial_context(notification))
         if notification.export_id:
             context.update(self._download_context(notification))
         deliver_to_subject(self.resources, notification.request_id, notification.template, context)
@@ -83,6 +85,18 @@ class NotificationActivities:
             "notification.sent",
             extra={"request_id": notification.request_id, "template": notification.template},
         )
+
+    def _denial_context(self, notification: NotificationInput) -> dict[str, Any]:
+        resources = self.resources
+        with session_scope(resources.engine) as session:
+            request = load_request(session, notification.request_id)
+            note = ""
+            if request.decision_note_ciphertext is not None:
+                place = FieldPlace("data_subject_request", "decision_note", request.id)
+                note = resources.vault.decrypt(
+                    session, request.key_id, place, request.decision_note_ciphertext
+                )
+        return {"basis": notification.reason, "note": note}
 
     def _download_context(self, notification: NotificationInput) -> dict[str, Any]:
         resources = self.resources

@@ -48,10 +48,17 @@ class DemoCase:
 
 
 def run_demo(settings: Settings, *, contracts: int, as_json: bool, faker_seed: int) -> int:
+    base_url = f"http://{settings.api_host}:{settings.api_port}"
+    if not _stack_is_up(base_url):
+        sys.stderr.write(
+            f"demo needs the running stack, but nothing answers at {base_url}/healthz; "
+            "start it with `make run` in another terminal\n"
+        )
+        return 1
+
     upgrade_to_head(settings.resolved_database_url)
     engine = make_engine(settings.resolved_database_url)
     vault = Vault.from_settings(settings, engine)
-    base_url = f"http://{settings.api_host}:{settings.api_port}"
 
     summary = seed_contracts(engine, vault, contracts, seed=faker_seed, now=datetime.now(UTC))
     _progress(f"seeded {contracts} contracts")
@@ -82,6 +89,13 @@ def run_demo(settings: Settings, *, contracts: int, as_json: bool, faker_seed: i
             line = f"{result['kind']:8} {result['id']} {result['status']} {result['record']}"
             sys.stdout.write(line + "\n")
     return 0 if all(r["status"] == "completed" for r in results) else 1
+
+
+def _stack_is_up(base_url: str) -> bool:
+    try:
+        return httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def _progress(line: str) -> None:

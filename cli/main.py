@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from runtime.logging_setup import configure_logging
+from runtime.temporal import TemporalUnavailableError
 from settings import Settings, get_settings
 
 
@@ -22,14 +23,22 @@ def _dev(_arguments: argparse.Namespace, settings: Settings) -> int:
 def _worker(_arguments: argparse.Namespace, settings: Settings) -> int:
     from runtime.processes import run_worker
 
-    asyncio.run(run_worker(settings))
+    try:
+        asyncio.run(run_worker(settings))
+    except TemporalUnavailableError as error:
+        sys.stderr.write(f"{error}\n")
+        return 1
     return 0
 
 
 def _api(_arguments: argparse.Namespace, settings: Settings) -> int:
     from runtime.processes import run_api
 
-    asyncio.run(run_api(settings))
+    try:
+        asyncio.run(run_api(settings))
+    except TemporalUnavailableError as error:
+        sys.stderr.write(f"{error}\n")
+        return 1
     return 0
 
 
@@ -57,6 +66,22 @@ def _demo(arguments: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def _deadlines(arguments: argparse.Namespace, _settings: Settings) -> int:
+    from cli.deadlines import run_deadlines
+
+    return run_deadlines(arguments)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dsrflow", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -70,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--seed",
-        type=int,
+        type=positive_int,
         default=1000,
         metavar="N",
         help="number of demo contracts to create (default 1000)",
@@ -101,6 +126,29 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="check a record's signature, JSON and ledger entries"
     )
     verify.add_argument("file")
+
+    deadlines = commands.add_parser(
+        "deadlines", help="print the internal due date, legal limit and other clocks of a request"
+    )
+    deadlines.add_argument("--regime", help="regime identifier, for example gdpr, uk_gdpr, ccpa")
+    deadlines.add_argument(
+        "--kind",
+        default="access",
+        help="access, erasure, rectification or opt_out (default access)",
+    )
+    deadlines.add_argument("--country", help="ISO 3166-1 alpha-2 country of the legal place")
+    deadlines.add_argument("--subdivision", help="subdivision code, for example BY or DE-BY")
+    deadlines.add_argument(
+        "--received", help="instant of receipt, ISO 8601 with offset, e.g. 2026-03-02T09:00:00Z"
+    )
+    deadlines.add_argument("--subject-tz", help="IANA time zone of the data subject")
+    deadlines.add_argument("--identity-received", help="date identity information arrived")
+    deadlines.add_argument("--fee-received", help="date a fee was paid (UK GDPR)")
+    deadlines.add_argument("--clarification-requested", help="date a scope clarification was asked")
+    deadlines.add_argument("--clarification-received", help="date the clarification arrived")
+    deadlines.add_argument("--extended", action="store_true", help="print the extended dates")
+    deadlines.add_argument("--business-size", help="small or standard")
+    deadlines.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -111,6 +159,7 @@ HANDLERS = {
     "demo": _demo,
     "users": _users_create,
     "records": _records_verify,
+    "deadlines": _deadlines,
 }
 
 

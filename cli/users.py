@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from accounts.users import WeakPasswordError, create_user
+from accounts.users import UsernameTakenError, WeakPasswordError, create_user
 from database.engine import make_engine, session_scope
 from database.migrate import upgrade_to_head
 from settings import Settings
@@ -19,10 +19,11 @@ def create_portal_user(settings: Settings, username: str, password: str) -> int:
     try:
         with session_scope(engine) as session:
             create_user(session, username, password, datetime.now(UTC))
-    except WeakPasswordError as error:
+    except (WeakPasswordError, UsernameTakenError) as error:
         sys.stderr.write(f"{error}\n")
         return 2
     except IntegrityError:
+        # Two `users create` runs racing past the username check end here.
         sys.stderr.write(f"user {username!r} already exists; choose another username\n")
         return 2
     finally:

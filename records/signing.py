@@ -41,7 +41,7 @@ def load_or_create_signing_identity(
 ) -> SigningIdentity:
     """Load the signing key and certificate from PEM files, creating what is missing.
 
-    An existing key file is never overwritten. A missing key gets a new EC P-256 key,
+    An existing key file is never overwritten. A missing key gets a new RSA 3072 key,
     and a missing certificate gets a new self-signed one for the key, valid from
     ``now`` minus one hour for ten years. A certificate left over without its key is
     replaced. The key file gets mode 0600 and the certificate 0644. Raises ValueError
@@ -53,7 +53,9 @@ def load_or_create_signing_identity(
     if key_path.exists():
         private_key = _read_private_key(key_path)
     else:
-        private_key = ec.generate_private_key(ec.SECP256R1())
+        # RSA rather than ECDSA: pyHanko marks an ECDSA-signed file as PDF 2.0 (ISO 32002
+        # extension), and PDF/A-3 is defined on PDF 1.7.
+        private_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
         _write_atomically(key_path, _private_key_pem(private_key), KEY_FILE_MODE)
         cert_path.unlink(missing_ok=True)
 

@@ -60,6 +60,9 @@ class DataSubjectRequest(SQLModel, table=True):
     # The requester's email and name, encrypted under the subject key: unreadable after erasure.
     email_ciphertext: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     name_ciphertext: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # The privacy team's free-text note on an erasure decision, under the subject key. It is
+    # kept out of Temporal because it may name people.
+    decision_note_ciphertext: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     record_path: str | None = Field(default=None, max_length=500)
     record_sha256: str | None = Field(default=None, max_length=64)
 

@@ -19,7 +19,7 @@ from database.engine import make_engine
 from database.migrate import upgrade_to_head
 from mail.sink import start_sink
 from runtime.dev_server import start_dev_server
-from runtime.ports import split_address, wait_for_port
+from runtime.ports import port_in_use, split_address, wait_for_port
 from settings import Settings
 from vault.service import Vault
 
@@ -52,7 +52,20 @@ def _stop(process: subprocess.Popen[bytes], name: str) -> None:
 
 
 def run_dev(settings: Settings) -> int:
-    """Start everything, block until Ctrl-C or a child exits, then stop everything."""
+    """Start everything, block until Ctrl-C or a child exits, then stop everything.
+
+    Returns 0 after Ctrl-C, 1 when a child process died on its own, 2 when a port is taken.
+    """
+    taken = _taken_ports(settings)
+    if taken:
+        sys.stderr.write(
+            f"cannot start: port(s) {', '.join(taken)} already in use on this machine. "
+            "Is `dsrflow dev` already running? Stop it, or choose other ports with "
+            "DSRFLOW_API_PORT, DSRFLOW_TEMPORAL_ADDRESS, DSRFLOW_TEMPORAL_UI_PORT and "
+            "DSRFLOW_SMTP_PORT.\n"
+        )
+        return 2
+
     data_dir = settings.data_dir
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -70,6 +83,7 @@ def run_dev(settings: Settings) -> int:
     )
     children: list[tuple[str, subprocess.Popen[bytes]]] = [("temporal", temporal)]
     sink = None
+    crashed: str | None = None
     try:
         wait_for_port(host, port, timeout_seconds=60)
         if settings.mail_sink:
@@ -78,14 +92,32 @@ def run_dev(settings: Settings) -> int:
         children.append(("api", _spawn(["api"], logs / "api.log")))
         wait_for_port(settings.api_host, settings.api_port, timeout_seconds=60)
         _announce(settings)
-        _wait_for_interrupt(children)
+        crashed = _wait_for_interrupt(children)
     finally:
         for name, process in reversed(children):
             _stop(process, name)
         if sink is not None:
             sink.stop()
         logger.info("dev.stopped")
+    if crashed is not None:
+        sys.stderr.write(
+            f"dsrflow dev stopped because the {crashed} process exited unexpectedly; "
+            f"see {logs / (crashed + '.log')}\n"
+        )
+        return 1
     return 0
+
+
+def _taken_ports(settings: Settings) -> list[str]:
+    temporal_host, temporal_port = split_address(settings.temporal_address)
+    wanted = [
+        (settings.api_host, settings.api_port),
+        (temporal_host, temporal_port),
+        (temporal_host, settings.temporal_ui_port),
+    ]
+    if settings.mail_sink:
+        wanted.append((settings.smtp_host, settings.smtp_port))
+    return [f"{host}:{port}" for host, port in wanted if port_in_use(host, port)]
 
 
 def _announce(settings: Settings) -> None:
@@ -104,7 +136,8 @@ def _announce(settings: Settings) -> None:
     sys.stderr.flush()
 
 
-def _wait_for_interrupt(children: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
+def _wait_for_interrupt(children: list[tuple[str, subprocess.Popen[bytes]]]) -> str | None:
+    """Block until Ctrl-C (returns None) or until a child exits (returns its name)."""
     stopping = False
 
     def request_stop(_signum: int, _frame: FrameType | None) -> None:
@@ -119,5 +152,6 @@ def _wait_for_interrupt(children: list[tuple[str, subprocess.Popen[bytes]]]) -> 
                 logger.error(
                     "dev.process_exited", extra={"child": name, "code": process.returncode}
                 )
-                return
+                return name
         time.sleep(0.2)
+    return None

@@ -31,10 +31,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str)
 
 
+# dsrflow's own loggers, whose events carry ids only. Libraries stay at WARNING because
+# several log personal data at INFO: aiosmtpd ("mail.log") logs every recipient address,
+# and httpx logs full URLs, verification tokens included.
+OWN_LOGGERS = ("activities", "api", "cli", "mail.sink", "runtime", "workflows", "temporalio")
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Send every logger's records to stderr as JSON; call once at process start."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.setLevel(logging.WARNING)
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(level)

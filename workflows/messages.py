@@ -37,13 +37,29 @@ class VerifiedSignal:
     token_hash_prefix: str = ""
 
 
+# Legal bases for refusing an erasure, by code. Only the code travels through Temporal: a
+# free-text note could name people, so the portal stores it encrypted under the subject key.
+DENIAL_BASES = {
+    "legal_obligation": "Retention required by law (GDPR Art. 17(3)(b); "
+    "Cal. Civ. Code 1798.105(d)(8))",
+    "legal_claims": "Establishment, exercise or defence of legal claims, including a legal "
+    "hold (GDPR Art. 17(3)(e))",
+    "contract_performance": "Needed to perform a contract with the subject "
+    "(GDPR Art. 17(1)(a); Cal. Civ. Code 1798.105(d)(1))",
+    "freedom_of_expression": "Exercising the right of freedom of expression and information "
+    "(GDPR Art. 17(3)(a); Cal. Civ. Code 1798.105(d)(4))",
+    "public_interest_archiving": "Archiving in the public interest, scientific or historical "
+    "research or statistics (GDPR Art. 17(3)(d))",
+}
+
+
 @dataclass
 class ErasureDecision:
     """A privacy-team member's decision on an erasure, sent as a workflow update."""
 
     decision: str  # "approve" or "deny"
     decided_by: str  # portal username of the staff member, not a data subject
-    reason: str = ""
+    basis: str = ""  # a DENIAL_BASES code; required when denying
 
 
 @dataclass

@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         VerificationInput,
     )
     from workflows.messages import (
+        DENIAL_BASES,
         ErasureDecision,
         ErasureDecisionResult,
         RequestInput,
@@ -90,20 +91,26 @@ class DataSubjectRequestWorkflow:
 
     @decide_erasure.validator
     def _validate_decision(self, decision: ErasureDecision) -> None:
+        if self._decision is not None:
+            raise ApplicationError(
+                f"this erasure was already decided ({self._decision.decision}); "
+                "a second decision is not accepted"
+            )
         if not self._awaiting_decision:
             raise ApplicationError(
                 f"this request is not awaiting an erasure decision (stage: {self._stage})"
             )
-        if self._decision is not None:
-            raise ApplicationError(f"a decision was already made: {self._decision.decision}")
         if decision.decision not in DECISIONS:
             raise ApplicationError(
                 f"decision must be 'approve' or 'deny', not {decision.decision!r}"
             )
         if not decision.decided_by.strip():
             raise ApplicationError("decided_by must name the staff member who decided")
-        if decision.decision == "deny" and not decision.reason.strip():
-            raise ApplicationError("a denial needs a reason, which is sent to the data subject")
+        if decision.decision == "deny" and decision.basis not in DENIAL_BASES:
+            allowed = ", ".join(sorted(DENIAL_BASES))
+            raise ApplicationError(
+                f"a denial needs a legal basis, one of: {allowed} (got {decision.basis!r})"
+            )
 
     @workflow.query(name="progress")
     def progress(self) -> RequestProgress:
@@ -151,15 +158,21 @@ class DataSubjectRequestWorkflow:
             decision = await self._await_decision(request)
             approvals.append(
                 ApprovalEntry(
-                    decision.decision, decision.decided_by, self._decided_at_iso, decision.reason
+                    decision.decision, decision.decided_by, self._decided_at_iso, decision.basis
                 )
             )
             if decision.decision == "deny":
-                await self._notify(request, "erasure_denied", reason=decision.reason)
+                await self._notify(request, "erasure_denied", reason=decision.basis)
                 return await self._complete(
                     request,
                     CompletionInput(
-                        request.request_id, "denied", decision.reason, stores, [], approvals
+                        request.request_id,
+                        "denied",
+                        decision.basis,
+                        stores,
+                        [],
+                        approvals,
+                        exemptions=[decision.basis],
                     ),
                 )
 
@@ -169,6 +182,13 @@ class DataSubjectRequestWorkflow:
         destroyed = await self._call(
             "destroy_subject_key", RequestRef(request.request_id), DestructionResult
         )
+        # Every store that held the subject's data now holds only undecryptable ciphertext.
+        stores = [
+            StoreEntry(entry.store, "erased_by_key_destruction", entry.detail)
+            if entry.outcome == "data_found"
+            else entry
+            for entry in stores
+        ]
         stores.append(StoreEntry("vault", "subject_key_destroyed", destroyed.key_id))
         return await self._complete(
             request,
@@ -213,7 +233,7 @@ class DataSubjectRequestWorkflow:
         await self._call(
             "record_erasure_decision",
             DecisionRecordInput(
-                request.request_id, decision.decision, decision.decided_by, decision.reason
+                request.request_id, decision.decision, decision.decided_by, decision.basis
             ),
             type(None),
         )

@@ -29,7 +29,8 @@ def test_business_days_skip_weekends() -> None:
     ("regime", "kind", "received", "expected"),
     [
         ("gdpr", "access", datetime(2026, 3, 2, 9, tzinfo=UTC), date(2026, 4, 2)),
-        ("ccpa", "access", datetime(2026, 1, 15, 18, tzinfo=UTC), date(2026, 3, 1)),
+        # The internal reading of 11 CCR 7021 counts the day of receipt as day one.
+        ("ccpa", "access", datetime(2026, 1, 15, 18, tzinfo=UTC), date(2026, 2, 28)),
         ("ccpa", "opt_out", datetime(2026, 3, 25, 18, tzinfo=UTC), date(2026, 4, 15)),
         ("lgpd", "access", datetime(2026, 3, 2, 15, tzinfo=UTC), date(2026, 3, 17)),
     ],
@@ -39,9 +40,14 @@ def test_due_date_for(regime: str, kind: str, received: datetime, expected: date
 
 
 def test_receipt_date_taken_in_legal_zone() -> None:
-    # 23:30 UTC on 31 January is already 1 February in Brussels.
-    due = due_date_for("gdpr", "access", datetime(2026, 1, 31, 23, 30, tzinfo=UTC))
-    assert due.due == date(2026, 3, 1)
+    # 23:30 UTC on 31 March is already 1 April in Dublin, the default establishment.
+    due = due_date_for("gdpr", "access", datetime(2026, 3, 31, 23, 30, tzinfo=UTC))
+    assert due.due == date(2026, 5, 1)
+
+
+def test_due_date_names_rule_version() -> None:
+    due = due_date_for("gdpr", "access", datetime(2026, 3, 2, 9, tzinfo=UTC))
+    assert due.rule == "gdpr@2018-05-25"
 
 
 def test_naive_receipt_rejected() -> None:

@@ -21,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.verification import hash_token
 from audit.log import events_for_request
 from contract_store.seed import seed_contracts
+from database.engine import session_scope
 from records.model import CompletionRecord
 from records.verify import verify_record
 from request_store.models import DataSubjectRequest, VerificationToken
@@ -163,10 +164,15 @@ async def test_erasure_waits_for_approval(
     await verify_from_email(mailbox, email, handle)
     await wait_for_stage(handle, "awaiting_approval")
     with pytest.raises(WorkflowUpdateFailedError) as no_reason:
-        await handle.execute_update("decide_erasure", ErasureDecision("deny", "alice", ""))
-    assert "needs a reason" in str(no_reason.value.cause)
+        await handle.execute_update("decide_erasure", ErasureDecision("deny", "alice", "why"))
+    assert "needs a legal basis" in str(no_reason.value.cause)
 
     await handle.execute_update("decide_erasure", ErasureDecision("approve", "alice"))
+    with pytest.raises(WorkflowUpdateFailedError) as twice:
+        await handle.execute_update(
+            "decide_erasure", ErasureDecision("deny", "bob", "legal_claims")
+        )
+    assert "already decided (approve)" in str(twice.value.cause)
     result = await handle.result()
     await keep_history(handle, "erasure_approved")
 
@@ -174,6 +180,7 @@ async def test_erasure_waits_for_approval(
     record = await verified_record(result.record_path)
     assert record.approvals[0].decided_by == "alice"
     assert len(record.destroyed_keys) == 1
+    assert record.stores[0].outcome == "erased_by_key_destruction"
     with Session(engine) as session:
         row = session.get(DataSubjectRequest, request.request_id)
         assert row is not None
@@ -197,16 +204,24 @@ async def test_erasure_denied_keeps_key(
     handle = await start(client, settings, request)
     await verify_from_email(mailbox, "keep@example.com", handle)
     await wait_for_stage(handle, "awaiting_approval")
+    note = "Legal hold on the Keeper framework agreement"
+    with session_scope(engine) as session:
+        row = session.get(DataSubjectRequest, request.request_id)
+        assert row is not None
+        place = FieldPlace("data_subject_request", "decision_note", row.id)
+        row.decision_note_ciphertext = vault.encrypt(session, row.key_id, place, note)
+        session.add(row)
 
-    await handle.execute_update(
-        "decide_erasure", ErasureDecision("deny", "bob", "contract retention obligation")
-    )
+    await handle.execute_update("decide_erasure", ErasureDecision("deny", "bob", "legal_claims"))
     result = await handle.result()
     await keep_history(handle, "erasure_denied")
 
     assert result.status == "denied"
     denial = mailbox.wait_for("keep@example.com", count=2)[1]
-    assert "contract retention obligation" in body_of(denial)
+    assert note in body_of(denial)
+    record = await verified_record(result.record_path)
+    assert record.exemptions == ["legal_claims"]
+    assert "Keeper" not in (await handle.fetch_history()).to_json()
     with Session(engine) as session:
         assert vault.find_subject(session, "keep@example.com") is not None
 

@@ -1,0 +1,90 @@
+"""Holiday calendars from the ``holidays`` package, cached per country, subdivision and year.
+
+Looking a date up is pure computation once a year's calendar is built, so these functions are
+safe inside the Temporal workflow sandbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import holidays
+
+SATURDAY = 5
+SUNDAY = 6
+WEEKEND = frozenset({SATURDAY, SUNDAY})
+
+
+class UnknownCalendarError(ValueError):
+    """The ``holidays`` package has no calendar for a country or subdivision."""
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """Public holidays of a country, optionally with one subdivision's regional holidays.
+
+    ``categories`` are the package's holiday categories, such as ``public`` or ``government``.
+    """
+
+    country: str
+    subdivision: str | None = None
+    categories: tuple[str, ...] = ("public",)
+
+    def is_holiday(self, day: date) -> bool:
+        return day in holiday_dates(self.country, self.subdivision, self.categories, day.year)
+
+    def label(self) -> str:
+        place = f"{self.country}-{self.subdivision}" if self.subdivision else self.country
+        return f"{place} ({', '.join(self.categories)})"
+
+
+@lru_cache(maxsize=4096)
+def holiday_dates(
+    country: str, subdivision: str | None, categories: tuple[str, ...], year: int
+) -> frozenset[date]:
+    """Return the holiday dates of one year; the cache keeps repeated look-ups fast."""
+    calendar = holidays.country_holidays(
+        country, subdiv=subdivision, years=year, categories=categories
+    )
+    return frozenset(calendar.keys())
+
+
+def normalize_subdivision(country: str, subdivision: str | None) -> str | None:
+    """Return the package's spelling of ``subdivision``; accept ``DE-BY`` as well as ``BY``.
+
+    Raises UnknownCalendarError for a country or subdivision the package does not know.
+    """
+    known = _subdivisions(country.upper())
+    if subdivision is None or subdivision == "":
+        return None
+
+    code = subdivision.strip()
+    prefix = f"{country.upper()}-"
+    if code.upper().startswith(prefix):
+        code = code[len(prefix) :]
+    for candidate in known:
+        if candidate.upper() == code.upper():
+            return candidate
+    raise UnknownCalendarError(
+        f"subdivision {subdivision!r} is not known for country {country.upper()}; "
+        f"known subdivisions: {', '.join(known)}"
+    )
+
+
+@lru_cache(maxsize=256)
+def _subdivisions(country: str) -> tuple[str, ...]:
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        raise UnknownCalendarError(f"no holiday calendar for country {country!r}")
+    return tuple(supported[country])
+
+
+def is_weekday(day: date) -> bool:
+    return day.weekday() not in WEEKEND
+
+
+def is_working_day(day: date, calendar: HolidayCalendar) -> bool:
+    """Monday to Friday and not a holiday of ``calendar``."""
+    return is_weekday(day) and not calendar.is_holiday(day)

@@ -1,0 +1,388 @@
+"""Deadlines of one request: the internal due date, the legal limit and the intermediate clocks.
+
+Every function here is pure: time comes in as parameters, nothing reads the clock or the
+network, and holiday calendars are computed and cached in memory. That keeps them usable
+inside Temporal workflows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from legal_clock.counting import add_business_days, add_calendar_days, add_months
+from legal_clock.instants import end_of_local_day, load_zone, local_date, require_aware
+from legal_clock.places import holiday_calendar_for, legal_place_for
+from legal_clock.readings import Reading, internal_reading, legal_reading
+from legal_clock.rules import Anchor, Period, RuleRecord, Unit, regime_versions, rule_in_force
+from legal_clock.settings import ClockSettings
+
+KINDS = ("access", "erasure", "rectification", "opt_out")
+BUSINESS_SIZES = ("small", "standard")
+
+
+class ClockInputError(ValueError):
+    """The request's data cannot be turned into deadlines; the message names the field."""
+
+
+@dataclass(frozen=True)
+class ClockInput:
+    """What the clock needs to know about one request.
+
+    ``received_at`` is an aware instant; the other dates are local dates in the legal zone.
+    ``country`` and ``subdivision`` override the establishment from settings (GDPR) or
+    confirm the state (US regimes). ``business_size`` is ``small`` or ``standard``.
+    """
+
+    regime: str
+    received_at: datetime
+    kind: str = "access"
+    country: str | None = None
+    subdivision: str | None = None
+    subject_tz: str | None = None
+    identity_received: date | None = None
+    fee_received: date | None = None
+    clarification_requested: date | None = None
+    clarification_received: date | None = None
+    extended: bool = False
+    business_size: str | None = None
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Both readings of every clock of one request.
+
+    ``internal_due`` and ``legal_limit`` are the extended dates when the input says
+    ``extended``. ``acknowledge_by`` and ``extension_notice_by`` are internal readings, each
+    with its ``_legal`` counterpart; None means the regime has no such clock. The ``*_at``
+    fields are the UTC instants at which those local dates end, for workflow timers.
+    ``readings`` names, in words, every contested choice the result depends on.
+    """
+
+    regime: str
+    kind: str
+    rule: str
+    legal_zone: str
+    country: str
+    subdivision: str | None
+    received_on: date
+    start: date
+    internal_due: date
+    legal_limit: date
+    acknowledge_by: date | None
+    acknowledge_by_legal: date | None
+    extension_notice_by: date | None
+    extension_notice_by_legal: date | None
+    extended: bool
+    paused_days: int
+    internal_due_at: datetime
+    legal_limit_at: datetime
+    extension_notice_at: datetime | None
+    readings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _ReadingDates:
+    start: date
+    due: date
+    acknowledge_by: date | None
+    extension_notice_by: date | None
+    paused_days: int
+
+
+def compute_deadlines(clock_input: ClockInput, settings: ClockSettings) -> Deadlines:
+    """Compute both readings of every clock of a request under its regime's rule in force.
+
+    Raises ClockInputError (or one of the ValueError subclasses of the rule, place and zone
+    modules) for input that cannot be computed, with a message naming the value.
+    """
+    received_at = _checked_instant(clock_input.received_at)
+    _check_fields(clock_input)
+
+    try:
+        versions = regime_versions(clock_input.regime)
+        place = legal_place_for(
+            versions[-1], clock_input.country, clock_input.subdivision, settings
+        )
+        received_on = local_date(received_at, place.time_zone)
+        rule = rule_in_force(clock_input.regime, received_on)
+    except ValueError as error:
+        raise ClockInputError(str(error)) from error
+    _check_against_rule(clock_input, rule, received_on)
+
+    calendar = holiday_calendar_for(rule, place)
+    internal = internal_reading(rule, calendar)
+    legal = legal_reading(rule, calendar, settings, clock_input.business_size)
+    legal_dates = _dates_for(rule, clock_input, received_on, legal, settings)
+    internal_dates = _dates_for(rule, clock_input, received_on, internal, settings)
+
+    subject_on = _subject_receipt_date(clock_input, received_at)
+    internal_zones = [place.time_zone]
+    if subject_on is not None and subject_on < received_on:
+        subject_dates = _dates_for(rule, clock_input, subject_on, internal, settings)
+        internal_dates = _earlier(internal_dates, subject_dates)
+        internal_zones.append(_subject_zone(clock_input))
+
+    return Deadlines(
+        regime=rule.regime,
+        kind=clock_input.kind,
+        rule=rule.name,
+        legal_zone=place.time_zone,
+        country=place.country,
+        subdivision=place.subdivision,
+        received_on=received_on,
+        start=legal_dates.start,
+        internal_due=min(internal_dates.due, legal_dates.due),
+        legal_limit=legal_dates.due,
+        acknowledge_by=internal_dates.acknowledge_by,
+        acknowledge_by_legal=legal_dates.acknowledge_by,
+        extension_notice_by=internal_dates.extension_notice_by,
+        extension_notice_by_legal=legal_dates.extension_notice_by,
+        extended=clock_input.extended,
+        paused_days=legal_dates.paused_days,
+        internal_due_at=_earliest_end(internal_dates.due, internal_zones),
+        legal_limit_at=end_of_local_day(legal_dates.due, place.time_zone),
+        extension_notice_at=(
+            _earliest_end(internal_dates.extension_notice_by, internal_zones)
+            if internal_dates.extension_notice_by is not None
+            else None
+        ),
+        readings=_describe_readings(
+            rule,
+            clock_input,
+            settings,
+            legal,
+            place.time_zone,
+            subject_on,
+            received_on,
+            internal_dates,
+            legal_dates,
+        ),
+    )
+
+
+def extension_allowed(deadlines: Deadlines, now: datetime) -> bool:
+    """Return whether an extension may still be noticed at instant ``now``.
+
+    Only while the first period runs, read as the end of the internal notice date (the
+    earlier reading), and only once.
+    """
+    instant = require_aware(now, "now")
+    if deadlines.extended or deadlines.extension_notice_at is None:
+        return False
+    return instant < deadlines.extension_notice_at
+
+
+def _dates_for(
+    rule: RuleRecord,
+    clock_input: ClockInput,
+    received_on: date,
+    reading: Reading,
+    settings: ClockSettings,
+) -> _ReadingDates:
+    """Count every clock of one reading from the local receipt date."""
+    if clock_input.kind == "opt_out" and rule.opt_out is not None:
+        due = add_business_days(received_on, rule.opt_out.length, reading.is_business_day)
+        return _ReadingDates(received_on, due, None, None, 0)
+
+    start = _start_date(rule, clock_input, received_on, settings)
+    paused = _paused_days(rule, clock_input, start, reading)
+    pause = timedelta(days=paused)
+
+    base_raw = _add_period(start, rule.response, rule, reading, reading.period_multiplier) + pause
+    base = reading.roll_limit(base_raw)
+    due = base
+    if clock_input.extended and rule.extended_total is not None:
+        extended_raw = _add_period(start, rule.extended_total, rule, reading, 1) + pause
+        due = reading.roll_limit(extended_raw)
+
+    acknowledge_by = None
+    if rule.acknowledge is not None:
+        acknowledge_by = add_business_days(
+            received_on, rule.acknowledge.length, reading.is_business_day
+        )
+    notice_by = base if rule.extended_total is not None else None
+    return _ReadingDates(start, due, acknowledge_by, notice_by, paused)
+
+
+def _add_period(
+    start: date, period: Period, rule: RuleRecord, reading: Reading, multiplier: int
+) -> date:
+    length = period.length * multiplier
+    if period.unit is Unit.MONTHS:
+        return add_months(start, length, rule.month_end)
+    if period.unit is Unit.BUSINESS_DAYS:
+        return add_business_days(start, length, reading.is_business_day)
+    counts = period.start_day_counts or reading.start_day_counts
+    return add_calendar_days(start, length, start_day_counts=counts)
+
+
+def _start_date(
+    rule: RuleRecord, clock_input: ClockInput, received_on: date, settings: ClockSettings
+) -> date:
+    """Return the local date the period runs from, under the rule's anchor."""
+    anchor = rule.anchor
+    if rule.regime == "gdpr" and settings.gdpr_identity_pauses_clock:
+        anchor = Anchor.LATEST_OF_RECEIPT_AND_IDENTITY
+
+    identity = clock_input.identity_received
+    if anchor is Anchor.VERIFICATION:
+        return identity or received_on
+    candidates = [received_on]
+    if anchor in (Anchor.LATEST_OF_RECEIPT_AND_IDENTITY, Anchor.LATEST_OF_RECEIPT_IDENTITY_AND_FEE):
+        candidates.append(identity or received_on)
+    if anchor is Anchor.LATEST_OF_RECEIPT_IDENTITY_AND_FEE:
+        candidates.append(clock_input.fee_received or received_on)
+    return max(candidates)
+
+
+def _paused_days(rule: RuleRecord, clock_input: ClockInput, start: date, reading: Reading) -> int:
+    """Count the days a scope clarification stops the clock.
+
+    Article 12A excludes the period from the day the controller asks through the day the
+    answer arrives, both included; the internal reading counts one day fewer (the clock
+    stops for the days the answer took), which gives the earlier date.
+    """
+    requested = clock_input.clarification_requested
+    answered = clock_input.clarification_received
+    if not rule.pauses_for_clarification or requested is None or answered is None:
+        return 0
+
+    first_paused = max(requested, start)
+    if answered < first_paused:
+        return 0
+    days = (answered - first_paused).days
+    return days + 1 if reading.pause_includes_both_ends else days
+
+
+def _earlier(first: _ReadingDates, second: _ReadingDates) -> _ReadingDates:
+    return _ReadingDates(
+        start=min(first.start, second.start),
+        due=min(first.due, second.due),
+        acknowledge_by=_min_optional(first.acknowledge_by, second.acknowledge_by),
+        extension_notice_by=_min_optional(first.extension_notice_by, second.extension_notice_by),
+        paused_days=min(first.paused_days, second.paused_days),
+    )
+
+
+def _min_optional(first: date | None, second: date | None) -> date | None:
+    if first is None or second is None:
+        return first or second
+    return min(first, second)
+
+
+def _earliest_end(day: date, zones: list[str]) -> datetime:
+    return min(end_of_local_day(day, zone) for zone in zones)
+
+
+def _checked_instant(received_at: datetime) -> datetime:
+    try:
+        return require_aware(received_at, "received_at")
+    except ValueError as error:
+        raise ClockInputError(str(error)) from error
+
+
+def _subject_zone(clock_input: ClockInput) -> str:
+    if clock_input.subject_tz is None:
+        raise ClockInputError("subject_tz is missing")
+    return clock_input.subject_tz
+
+
+def _subject_receipt_date(clock_input: ClockInput, received_at: datetime) -> date | None:
+    if clock_input.subject_tz is None:
+        return None
+    return local_date(received_at, clock_input.subject_tz)
+
+
+def _check_fields(clock_input: ClockInput) -> None:
+    """Reject input that is invalid whatever the regime."""
+    if clock_input.kind not in KINDS:
+        raise ClockInputError(
+            f"unknown request kind {clock_input.kind!r}; use one of {', '.join(KINDS)}"
+        )
+    if clock_input.business_size is not None and clock_input.business_size not in BUSINESS_SIZES:
+        raise ClockInputError(
+            f"unknown business size {clock_input.business_size!r}; "
+            f"use one of {', '.join(BUSINESS_SIZES)}"
+        )
+    if clock_input.subject_tz is not None:
+        try:
+            load_zone(clock_input.subject_tz)
+        except ValueError as error:
+            raise ClockInputError(f"subject time zone: {error}") from error
+
+    requested = clock_input.clarification_requested
+    answered = clock_input.clarification_received
+    if (requested is None) != (answered is None):
+        raise ClockInputError(
+            "clarification_requested and clarification_received must be given together"
+        )
+    if requested is not None and answered is not None and answered < requested:
+        raise ClockInputError(
+            f"clarification received on {answered.isoformat()}, before it was requested "
+            f"on {requested.isoformat()}"
+        )
+
+
+def _check_against_rule(clock_input: ClockInput, rule: RuleRecord, received_on: date) -> None:
+    """Reject input that the regime's rule cannot honour."""
+    opt_out_clock = clock_input.kind == "opt_out" and rule.opt_out is not None
+    if clock_input.extended and (rule.extended_total is None or opt_out_clock):
+        raise ClockInputError(
+            f"regime {rule.regime} allows no extension for {clock_input.kind} requests"
+        )
+    requested = clock_input.clarification_requested
+    if requested is not None and requested < received_on:
+        raise ClockInputError(
+            f"clarification requested on {requested.isoformat()}, before the request was "
+            f"received on {received_on.isoformat()}"
+        )
+
+
+def _describe_readings(
+    rule: RuleRecord,
+    clock_input: ClockInput,
+    settings: ClockSettings,
+    legal: Reading,
+    legal_zone: str,
+    subject_on: date | None,
+    received_on: date,
+    internal_dates: _ReadingDates,
+    legal_dates: _ReadingDates,
+) -> tuple[str, ...]:
+    """Name the rule's contested choices in words, for records and the CLI summary."""
+    lines = [f"receipt date {received_on.isoformat()} taken in {legal_zone}"]
+    if subject_on is not None and subject_on < received_on:
+        lines.append(
+            f"internal dates counted from {subject_on.isoformat()}, the receipt date in the "
+            f"subject's zone {clock_input.subject_tz}"
+        )
+    if legal_dates.start != received_on:
+        lines.append(f"clock starts on {legal_dates.start.isoformat()} under anchor {rule.anchor}")
+    if rule.regime == "gdpr":
+        lines.append(
+            "GDPR clock starts at the latest of receipt and identity information"
+            if settings.gdpr_identity_pauses_clock
+            else "GDPR clock starts at receipt; identity checks do not pause it"
+        )
+    lines.append(f"legal limit roll: {legal.roll} over {legal.calendar.label()} holidays")
+    if rule.regime == "ccpa":
+        calendar = (
+            "Monday to Friday less US federal holidays"
+            if legal.business_days_skip_holidays
+            else "Monday to Friday"
+        )
+        lines.append(f"business days: legal {calendar}; internal Monday to Friday")
+    if rule.internal_start_day_counts:
+        lines.append("internal due date counts the day of receipt as day one")
+    if legal_dates.paused_days:
+        lines.append(
+            f"clarification paused the clock: {legal_dates.paused_days} days legal, "
+            f"{internal_dates.paused_days} days internal"
+        )
+    if clock_input.business_size == "small" and legal.period_multiplier > 1:
+        lines.append(
+            f"small business: legal period multiplied by {legal.period_multiplier}; "
+            "internal period unchanged"
+        )
+    return tuple(lines)

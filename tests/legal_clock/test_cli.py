@@ -1,0 +1,134 @@
+"""``dsrflow deadlines`` run as a subprocess, as an operator would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("DSRFLOW_CLOCK_")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", "deadlines", *arguments],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_json_output_exact_fields() -> None:
+    result = _run("--regime", "ccpa", "--received", "2026-11-20T18:00:00Z", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "internal_due": "2027-01-03",
+        "legal_limit": "2027-01-04",
+        "acknowledge_by": "2026-12-04",
+        "extension_notice_by": "2027-01-03",
+        "rule": "ccpa@2023-03-29",
+    }
+
+
+def test_json_subdivision_and_extension() -> None:
+    result = _run(
+        "--regime",
+        "gdpr",
+        "--country",
+        "DE",
+        "--subdivision",
+        "BY",
+        "--received",
+        "2026-05-04T08:00:00+02:00",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["internal_due"] == "2026-06-04"
+    assert output["legal_limit"] == "2026-06-05"
+    assert output["acknowledge_by"] is None
+
+    extended = _run("--regime", "cpa", "--received", "2026-05-20T18:00:00Z", "--extended", "--json")
+    assert json.loads(extended.stdout)["legal_limit"] == "2026-08-18"
+
+
+def test_json_uk_pause() -> None:
+    result = _run(
+        "--regime",
+        "uk_gdpr",
+        "--received",
+        "2026-03-02T10:00:00Z",
+        "--clarification-requested",
+        "2026-03-05",
+        "--clarification-received",
+        "2026-03-10",
+        "--json",
+    )
+    assert json.loads(result.stdout)["legal_limit"] == "2026-04-08"
+
+
+def test_readable_summary() -> None:
+    result = _run("--regime", "gdpr", "--country", "DE", "--received", "2026-01-31T10:00:00Z")
+    assert result.returncode == 0, result.stderr
+    assert "internal due:        Sat 28 Feb 2026" in result.stdout
+    assert "legal limit:         Mon 02 Mar 2026" in result.stdout
+    assert "readings:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--regime", "hipaa", "--received", "2026-03-02T10:00:00Z"], "unknown regime"),
+        (["--regime", "gdpr", "--received", "yesterday"], "not an ISO 8601 instant"),
+        (["--regime", "gdpr", "--received", "2026-03-02T10:00:00"], "has no UTC offset"),
+        (["--regime", "gdpr"], "--received is required"),
+        (["--received", "2026-03-02T10:00:00Z"], "--regime is required"),
+        (
+            ["--regime", "gdpr", "--received", "2026-03-02T10:00:00Z", "--subject-tz", "Nowhere"],
+            "unknown time zone",
+        ),
+        (
+            [
+                "--regime",
+                "uk_gdpr",
+                "--received",
+                "2026-03-02T10:00:00Z",
+                "--clarification-requested",
+                "2026-03-05",
+            ],
+            "must be given together",
+        ),
+        (
+            [
+                "--regime",
+                "uk_gdpr",
+                "--received",
+                "2026-03-02T10:00:00Z",
+                "--identity-received",
+                "3/5",
+            ],
+            "is not a date",
+        ),
+        (["--regime", "lgpd", "--received", "2026-03-02T10:00:00Z", "--extended"], "no extension"),
+        (
+            ["--regime", "gdpr", "--received", "2026-03-02T10:00:00Z", "--kind", "delete"],
+            "unknown request kind",
+        ),
+    ],
+)
+def test_bad_input_exit_code(arguments: list[str], message: str) -> None:
+    result = _run(*arguments)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
