@@ -49,7 +49,7 @@ class DecisionRecordInput:
     request_id: str
     decision: str
     decided_by: str
-    reason: str
+    reason: str  # the DENIAL_BASES code of a denial; empty for an approval
 
 
 @dataclass

@@ -55,5 +55,9 @@ class StatusActivities:
                 request_id=request.id,
                 actor=f"portal:{decision.decided_by}",
                 event="erasure.approved" if decision.decision == "approve" else "erasure.denied",
-                detail={"decision": decision.decision, "reason": decision.reason},
+                detail={
+                    "decision": decision.decision,
+                    "basis": decision.reason,
+                    "has_note": request.decision_note_ciphertext is not None,
+                },
             )

@@ -3,21 +3,39 @@
 A declared Content-Length over the limit is rejected before the application runs. A body sent
 without one (chunked) is counted as it streams in: once it passes the limit, the middleware
 sends 413 and hands the application a client disconnect, so nothing parses the rest.
+The 413 response itself comes from a ``respond`` callable, so the app can send a page.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
+# Builds the 413 response for a request scope, given the limit in bytes.
+RejectionResponder = Callable[[Scope, int], Response]
+
+
+def plain_text_rejection(scope: Scope, max_body_bytes: int) -> Response:
+    return PlainTextResponse(
+        f"Request body too large: the limit is {max_body_bytes} bytes.\n", status_code=413
+    )
+
 
 class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        respond: RejectionResponder = plain_text_rejection,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.respond = respond
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,19 +52,14 @@ class BodySizeLimitMiddleware:
 
     async def _reject(self, scope: Scope, send: Send) -> None:
         logger.info("request.body_too_large", extra={"path_template": _route_hint(scope)})
-        body = f"Request body too large: the limit is {self.max_body_bytes} bytes.\n".encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"text/plain; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        response = self.respond(scope, self.max_body_bytes)
+        # The rest of the body is never read, so the connection cannot be reused.
+        response.headers["connection"] = "close"
+        await response(scope, _receive_disconnect, send)
+
+
+async def _receive_disconnect() -> Message:
+    return {"type": "http.disconnect"}
 
 
 class _LimitedExchange:

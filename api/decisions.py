@@ -66,10 +66,12 @@ def check_decision(session: Session, row: DataSubjectRequest, choice: DecisionCh
             raise DecisionInvalidError("an approval takes no basis and no note; remove them")
         return ""
 
+    # The submitted value is not echoed, because the field is free input and could contain
+    # personal data.
+    if not choice.basis:
+        raise DecisionInvalidError(f"a denial needs a legal basis, one of: {allowed_bases()}")
     if choice.basis not in DENIAL_BASES:
-        raise DecisionInvalidError(
-            f"a denial needs a legal basis, one of: {allowed_bases()}; got {choice.basis!r}"
-        )
+        raise DecisionInvalidError(f"unknown legal basis; use one of: {allowed_bases()}")
     if len(note) > MAX_NOTE_LENGTH:
         raise DecisionInvalidError(
             f"the note is too long: {len(note)} characters, at most {MAX_NOTE_LENGTH}"

@@ -6,7 +6,10 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
+from api.context import get_services
+from api.pages import page
 from api.portal_auth import CsrfRejectedError, LoginRequiredError
+from api.portal_requests import PortalNotFoundError
 
 
 async def validation_error(request: Request, error: Exception) -> Response:
@@ -34,8 +37,14 @@ async def csrf_rejected(request: Request, error: Exception) -> Response:
     )
 
 
+async def portal_not_found(request: Request, error: Exception) -> Response:
+    # The message names ids only. The page is English, like every portal page.
+    return page(get_services(request), "portal/not_found.html", "en", 404, message=str(error))
+
+
 HANDLERS = {
     RequestValidationError: validation_error,
     LoginRequiredError: login_required,
     CsrfRejectedError: csrf_rejected,
+    PortalNotFoundError: portal_not_found,
 }

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from api import (
+    docs,
     exports,
     health,
     intake,
@@ -19,6 +20,7 @@ from api import (
 )
 from api.body_limit import BodySizeLimitMiddleware
 from api.context import AppServices
+from api.error_pages import body_too_large_responder
 from api.errors import HANDLERS
 from api.outbox import outbox_router
 from api.outbox_entry import OutboxEntry
@@ -42,8 +44,11 @@ def create_app(
         title="dsrflow",
         summary="Data-subject requests: public form, privacy-team portal and JSON API",
         version="0.1.0",
+        # Swagger UI and ReDoc load their assets from a CDN; api.docs serves an offline page.
+        docs_url=None,
+        redoc_url=None,
     )
-    app.state.services = AppServices(
+    services = AppServices(
         settings=settings,
         engine=engine,
         vault=vault,
@@ -51,8 +56,10 @@ def create_app(
         renderer=renderer or Renderer(),
         outbox_reader=outbox_reader,
     )
+    app.state.services = services
 
     for module in (
+        docs,
         health,
         intake,
         verification,
@@ -68,5 +75,9 @@ def create_app(
 
     for error_type, handler in HANDLERS.items():
         app.add_exception_handler(error_type, handler)
-    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        respond=body_too_large_responder(services),
+    )
     return app

@@ -2,27 +2,45 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException
+from fastapi import APIRouter, Form
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from api.context import AppServices, DatabaseSession, Now, Services
-from api.decisions import DecisionInvalidError, send_decision
+from api.decisions import (
+    DecisionChoice,
+    DecisionInvalidError,
+    NotAwaitingApprovalError,
+    NoteNotSavedError,
+    send_decision,
+)
 from api.pages import page
 from api.portal_auth import SIGNED_IN, PortalUserLogin
-from audit.log import events_for_request
-from request_store.models import DataSubjectRequest, RequestStatus
+from audit.log import AuditEvent, events_for_request
+from request_store.models import CLOSED_STATUSES, DataSubjectRequest, RequestStatus
 from runtime.gateway import DecisionRejectedError
+from workflows.messages import DENIAL_BASES
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=SIGNED_IN)
+
+# Confirmations shown after the redirect that follows a decision, by ``?decided=`` value.
+DECISION_BANNERS = {
+    "approve": "Erasure approved: the workflow continues.",
+    "deny": "Erasure denied.",
+}
+
+
+class PortalNotFoundError(Exception):
+    """A portal page for something that does not exist; ``api.errors`` renders a 404 page."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +50,27 @@ class RequestListItem:
     regime: str
     status: str
     due_date: date
-    days_left: int
+    days_left: int | None  # None once the request is closed: no deadline runs any more
+    completed_on: date | None
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """An audit event with its detail as (key, text) pairs, readable in any script."""
+
+    sequence: int
+    at: datetime
+    actor: str
+    event: str
+    detail: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class DecisionFormValues:
+    """Values entered in the denial form, shown again when the decision failed."""
+
+    basis: str = ""
+    note: str = ""
 
 
 @router.get("", response_class=HTMLResponse)
@@ -68,9 +106,13 @@ def request_detail(
     session: DatabaseSession,
     login: PortalUserLogin,
     now: Now,
+    decided: str = "",
 ) -> HTMLResponse:
     row = _request_or_404(session, request_id)
-    return _detail_page(services, session, login, row, now)
+    # An unknown ``decided`` value shows no banner rather than an error.
+    return _detail_page(
+        services, session, login, row, now, banner=DECISION_BANNERS.get(decided, "")
+    )
 
 
 @router.post("/requests/{request_id}/decision", response_class=HTMLResponse)
@@ -81,20 +123,35 @@ async def decide(
     login: PortalUserLogin,
     now: Now,
     decision: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form()] = "",
+    basis: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
 ) -> Response:
     row = _request_or_404(session, request_id)
+    choice = DecisionChoice(decision, basis, note)
+    entered = DecisionFormValues(basis, note)
     try:
-        await send_decision(services.gateway, row, decision, reason, login.user.username)
-    except (DecisionInvalidError, DecisionRejectedError) as error:
-        return _detail_page(services, session, login, row, now, error=str(error), status_code=409)
+        await send_decision(
+            session, services.vault, services.gateway, row, choice, login.user.username
+        )
+    except (NotAwaitingApprovalError, DecisionRejectedError) as error:
+        return _detail_page(
+            services, session, login, row, now, error=str(error), status_code=409, entered=entered
+        )
+    except DecisionInvalidError as error:
+        return _detail_page(
+            services, session, login, row, now, error=str(error), status_code=422, entered=entered
+        )
+    except NoteNotSavedError as error:
+        return _detail_page(services, session, login, row, now, error=str(error), status_code=500)
     except Exception as error:
         logger.error(
             "erasure.decision_failed",
             extra={"request_id": row.id, "error": type(error).__name__},
         )
         message = "The workflow service could not be reached. Nothing was decided; try again."
-        return _detail_page(services, session, login, row, now, error=message, status_code=503)
+        return _detail_page(
+            services, session, login, row, now, error=message, status_code=503, entered=entered
+        )
 
     return RedirectResponse(f"/portal/requests/{row.id}?decided={decision}", status_code=303)
 
@@ -103,7 +160,7 @@ async def decide(
 def completion_record(request_id: str, session: DatabaseSession) -> FileResponse:
     row = _request_or_404(session, request_id)
     if row.record_path is None or not Path(row.record_path).is_file():
-        raise HTTPException(404, f"request {request_id} has no completion record yet")
+        raise PortalNotFoundError(f"Request {request_id} has no completion record yet.")
     return FileResponse(
         row.record_path,
         media_type="application/pdf",
@@ -115,18 +172,20 @@ def completion_record(request_id: str, session: DatabaseSession) -> FileResponse
 def _request_or_404(session: Session, request_id: str) -> DataSubjectRequest:
     row = session.get(DataSubjectRequest, request_id)
     if row is None:
-        raise HTTPException(404, f"request {request_id} not found")
+        raise PortalNotFoundError(f"No request has the id {request_id}.")
     return row
 
 
 def _list_item(row: DataSubjectRequest, now: datetime) -> RequestListItem:
+    closed = row.status in CLOSED_STATUSES
     return RequestListItem(
         id=row.id,
         kind=row.kind,
         regime=row.regime,
         status=row.status,
         due_date=row.due_date,
-        days_left=days_left(row.due_date, now),
+        days_left=None if closed else days_left(row.due_date, now),
+        completed_on=row.completed_at.date() if row.completed_at else None,
     )
 
 
@@ -144,7 +203,9 @@ def _detail_page(
     now: datetime,
     *,
     error: str = "",
+    banner: str = "",
     status_code: int = 200,
+    entered: DecisionFormValues | None = None,
 ) -> HTMLResponse:
     return _portal_page(
         services,
@@ -153,10 +214,27 @@ def _detail_page(
         status_code,
         item=_list_item(row, now),
         row=row,
-        events=events_for_request(session, row.id),
-        awaiting_approval=row.status == RequestStatus.AWAITING_APPROVAL,
+        events=[_timeline_row(event) for event in events_for_request(session, row.id)],
+        # Right after a decision the workflow may not have moved the status on yet; the form
+        # stays hidden so that nobody sends a second decision by mistake.
+        awaiting_approval=row.status == RequestStatus.AWAITING_APPROVAL and not banner,
+        denial_bases=DENIAL_BASES,
+        entered=entered or DecisionFormValues(),
         error=error,
+        banner=banner,
     )
+
+
+def _timeline_row(event: AuditEvent) -> TimelineRow:
+    detail = [(key, _detail_text(value)) for key, value in sorted(event.detail.items())]
+    return TimelineRow(event.sequence, event.at, event.actor, event.event, detail)
+
+
+def _detail_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    # ensure_ascii=False keeps characters such as "§" or "é" readable instead of \u escapes.
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _portal_page(

@@ -1,4 +1,8 @@
-"""Response and request bodies of the JSON API: ids, statuses and dates, never personal data."""
+"""Response and request bodies of the JSON API.
+
+Responses carry ids, statuses and dates, never personal data. The one request field that may
+contain personal data, a denial's ``note``, is stored encrypted under the subject key.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from api.decisions import MAX_NOTE_LENGTH
 from audit.log import AuditEvent
 from request_store.models import DataSubjectRequest
+from workflows.messages import DENIAL_BASES
 
 
 class TokenResponse(BaseModel):
@@ -68,7 +74,18 @@ class RequestDetail(RequestSummary):
 
 class DecisionBody(BaseModel):
     decision: Literal["approve", "deny"]
-    reason: str = Field("", max_length=1000, description="Required when denying.")
+    basis: str = Field(
+        "",
+        description="Legal basis of a denial, required when denying and empty when approving: "
+        + "; ".join(f"`{code}`: {label}" for code, label in DENIAL_BASES.items()),
+        examples=sorted(DENIAL_BASES),
+    )
+    note: str = Field(
+        "",
+        max_length=MAX_NOTE_LENGTH,
+        description="Optional note on a denial, included in the email to the data subject. "
+        "It is stored encrypted under the subject's key and never sent to the workflow.",
+    )
 
 
 class DecisionResponse(BaseModel):

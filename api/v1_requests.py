@@ -10,7 +10,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlmodel import Session, col, select
 
 from api.context import DatabaseSession, Services
-from api.decisions import DecisionInvalidError, NotAwaitingApprovalError, send_decision
+from api.decisions import (
+    DecisionChoice,
+    DecisionInvalidError,
+    NotAwaitingApprovalError,
+    NoteNotSavedError,
+    send_decision,
+)
 from api.schemas import (
     DecisionBody,
     DecisionResponse,
@@ -57,8 +63,12 @@ def read_request(request_id: str, session: DatabaseSession) -> RequestDetail:
 @router.post(
     "/{request_id}/decision",
     responses={
-        409: {"description": "Not awaiting approval, or rejected by the workflow's validator"},
-        422: {"description": "A denial without a reason"},
+        409: {
+            "description": "Not awaiting approval, already decided, or rejected by the "
+            "workflow's validator, whose message is passed through"
+        },
+        422: {"description": "A denial without a valid basis, or an approval with one"},
+        500: {"description": "The decision was sent, but its note could not be saved"},
         503: {"description": "The workflow service could not be reached"},
     },
 )
@@ -69,16 +79,19 @@ async def decide_erasure(
     session: DatabaseSession,
     user: ApiUser,
 ) -> DecisionResponse:
-    """Approve or deny an erasure that is awaiting approval; a denial needs a reason."""
+    """Approve or deny an erasure that is awaiting approval; a denial needs a legal basis."""
     row = _request_or_404(session, request_id)
+    choice = DecisionChoice(body.decision, body.basis, body.note)
     try:
         result = await send_decision(
-            services.gateway, row, body.decision, body.reason, user.username
+            session, services.vault, services.gateway, row, choice, user.username
         )
     except (NotAwaitingApprovalError, DecisionRejectedError) as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
     except DecisionInvalidError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
+    except NoteNotSavedError as error:
+        raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, detail=str(error)) from None
     except Exception as error:
         logger.error(
             "erasure.decision_failed", extra={"request_id": row.id, "error": type(error).__name__}

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import holidays
 
+from legal_clock.regimes import GDPR_COUNTRIES
+
 SATURDAY = 5
 SUNDAY = 6
 WEEKEND = frozenset({SATURDAY, SUNDAY})
@@ -75,10 +77,21 @@ def normalize_subdivision(country: str, subdivision: str | None) -> str | None:
 
 @lru_cache(maxsize=256)
 def _subdivisions(country: str) -> tuple[str, ...]:
-    supported = holidays.list_supported_countries()
-    if country not in supported:
-        raise UnknownCalendarError(f"no holiday calendar for country {country!r}")
-    return tuple(supported[country])
+    try:
+        entity = holidays.country_holidays(country, years=())
+    except NotImplementedError as error:
+        raise UnknownCalendarError(f"no holiday calendar for country {country!r}") from error
+    return tuple(entity.subdivisions)
+
+
+def preload_calendars(countries: frozenset[str]) -> None:
+    """Import the package's modules for ``countries`` now.
+
+    The package imports one module per country on first use. Doing that at import time keeps
+    imports out of workflow code, where the Temporal sandbox rejects late imports.
+    """
+    for country in sorted(countries):
+        _subdivisions(country)
 
 
 def is_weekday(day: date) -> bool:
@@ -88,3 +101,8 @@ def is_weekday(day: date) -> bool:
 def is_working_day(day: date, calendar: HolidayCalendar) -> bool:
     """Monday to Friday and not a holiday of ``calendar``."""
     return is_weekday(day) and not calendar.is_holiday(day)
+
+
+# Every country a regime can count in: the member states, the UK, the US, Brazil and Canada.
+CLOCK_COUNTRIES = GDPR_COUNTRIES | frozenset({"GB", "US", "BR", "CA"})
+preload_calendars(CLOCK_COUNTRIES)

@@ -28,7 +28,7 @@ EMAIL_CONTEXT_KEYS: dict[str, frozenset[str]] = {
     "verification": frozenset({"link", "expires_at"}),
     "access_ready": frozenset({"link", "expires_at"}),
     "erasure_confirmed": frozenset(),
-    "erasure_denied": frozenset({"reason"}),
+    "erasure_denied": frozenset({"basis", "note"}),
     "opt_out_done": frozenset(),
     "request_closed_unverified": frozenset(),
     "approval_needed": frozenset({"request_id", "portal_link"}),

@@ -35,6 +35,11 @@ SUPPORTED_LANGUAGES = ("en", "de", "fr", "es")
 # Unicode categories rejected in names: control characters and the line and paragraph
 # separators, because a name ends up in email headers and log-like views.
 _FORBIDDEN_NAME_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+# Format characters (category Cf) are invisible: bidirectional overrides and isolates can make
+# a name display as different text, and zero-width characters can make two names that look
+# the same compare as different. The zero-width non-joiner and joiner (U+200C, U+200D) stay
+# allowed, because Persian and Indic scripts need them to spell names correctly.
+_ALLOWED_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
 
 
 MISSING = N_("This field is required.")
@@ -42,6 +47,10 @@ INVALID_KIND = N_("Choose one of the request types.")
 INVALID_EMAIL = N_("Enter a valid email address, such as name@example.com.")
 NAME_CONTROL_CHARACTERS = N_(
     "Enter your name on one line, without line breaks or control characters."
+)
+NAME_FORMAT_CHARACTERS = N_(
+    "Remove the invisible formatting characters from your name, such as text direction marks "
+    "or zero-width spaces. Type or paste it again as plain text."
 )
 NAME_TOO_LONG = N_("Shorten your name to at most %(max)d characters.")
 UNKNOWN_COUNTRY = N_("Choose your country from the list.")
@@ -141,10 +150,17 @@ def _check_name(value: str, errors: dict[str, FieldError]) -> str:
     if any(unicodedata.category(char) in _FORBIDDEN_NAME_CATEGORIES for char in value):
         errors["name"] = FieldError(NAME_CONTROL_CHARACTERS)
         return ""
+    if any(_is_disguising_format_character(char) for char in value):
+        errors["name"] = FieldError(NAME_FORMAT_CHARACTERS)
+        return ""
     if len(value) > MAX_NAME_LENGTH:
         errors["name"] = FieldError(NAME_TOO_LONG, {"max": MAX_NAME_LENGTH})
         return ""
     return value
+
+
+def _is_disguising_format_character(char: str) -> bool:
+    return unicodedata.category(char) == "Cf" and char not in _ALLOWED_FORMAT_CHARACTERS
 
 
 def _check_jurisdiction(

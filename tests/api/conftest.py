@@ -33,9 +33,11 @@ from runtime.gateway import DecisionRejectedError
 from settings import Settings
 from vault import models as vault_models
 from vault.envelope import LocalKeyFileProvider
+from vault.fields import FieldPlace
 from vault.ledger import LedgerSigner
 from vault.service import Vault
 from workflows.messages import (
+    DENIAL_BASES,
     ErasureDecision,
     ErasureDecisionResult,
     RequestInput,
@@ -62,6 +64,7 @@ class RecordingGateway:
         self.decisions: list[tuple[str, ErasureDecision]] = []
         self.fail_start_kinds: set[str] = set()
         self.fail_verified = False
+        self.fail_decision = False
         self.reject_decision_with: str | None = None
 
     async def start_request(self, request: RequestInput) -> None:
@@ -77,8 +80,19 @@ class RecordingGateway:
     async def decide_erasure(
         self, request_id: str, decision: ErasureDecision
     ) -> ErasureDecisionResult:
+        if self.fail_decision:
+            raise ConnectionError("Temporal frontend unreachable")
         if self.reject_decision_with is not None:
             raise DecisionRejectedError(self.reject_decision_with)
+        # The same checks, with the same messages, as the request workflow's update validator.
+        earlier = [sent for sent_id, sent in self.decisions if sent_id == request_id]
+        if earlier:
+            raise DecisionRejectedError(
+                f"this erasure was already decided ({earlier[0].decision}); "
+                "a second decision is not accepted"
+            )
+        if decision.decision == "deny" and decision.basis not in DENIAL_BASES:
+            raise DecisionRejectedError(f"a denial needs a legal basis (got {decision.basis!r})")
         self.decisions.append((request_id, decision))
         return ErasureDecisionResult(accepted=True, decision=decision.decision)
 
@@ -286,3 +300,14 @@ def load_request(engine: Engine, request_id: str) -> DataSubjectRequest:
         row = session.get(DataSubjectRequest, request_id)
         assert row is not None
         return row
+
+
+def stored_note(engine: Engine, vault: Vault, request_id: str) -> str | None:
+    """Decrypt the decision note stored on a request, or return None when there is none."""
+    with Session(engine) as session:
+        row = session.get(DataSubjectRequest, request_id)
+        assert row is not None
+        if row.decision_note_ciphertext is None:
+            return None
+        place = FieldPlace("data_subject_request", "decision_note", row.id)
+        return vault.decrypt(session, row.key_id, place, row.decision_note_ciphertext)

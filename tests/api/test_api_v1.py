@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import Engine
 
+from audit.log import record_event
+from database.engine import session_scope
 from settings import Settings
 from tests.api.conftest import (
+    NOW,
     PORTAL_PASSWORD,
     Clock,
     RecordingGateway,
     store_request,
+    stored_note,
     valid_form,
 )
 from vault.service import Vault
+from workflows.messages import DENIAL_BASES
 
 
 async def bearer_headers(client: httpx.AsyncClient, username: str) -> dict[str, str]:
@@ -141,20 +147,145 @@ async def test_decision_flow(
     headers = await bearer_headers(client, portal_user)
     path = f"/api/v1/requests/{request_id}/decision"
 
-    no_reason = await client.post(path, json={"decision": "deny"}, headers=headers)
+    no_basis = await client.post(path, json={"decision": "deny"}, headers=headers)
+    bad_basis = await client.post(
+        path, json={"decision": "deny", "basis": "too_busy"}, headers=headers
+    )
+    approve_with_note = await client.post(
+        path, json={"decision": "approve", "note": "ok"}, headers=headers
+    )
+    long_note = await client.post(
+        path,
+        json={"decision": "deny", "basis": "legal_claims", "note": "x" * 1001},
+        headers=headers,
+    )
     bad_value = await client.post(path, json={"decision": "maybe"}, headers=headers)
     wrong_state = await client.post(
         f"/api/v1/requests/{not_waiting}/decision", json={"decision": "approve"}, headers=headers
     )
     approved = await client.post(path, json={"decision": "approve"}, headers=headers)
 
-    assert no_reason.status_code == 422
-    assert "a denial needs a reason" in no_reason.json()["detail"]
+    allowed = ", ".join(sorted(DENIAL_BASES))
+    assert no_basis.status_code == 422
+    assert no_basis.json()["detail"] == f"a denial needs a legal basis, one of: {allowed}"
+    assert bad_basis.status_code == 422
+    assert bad_basis.json()["detail"] == f"unknown legal basis; use one of: {allowed}"
+    assert "too_busy" not in bad_basis.text
+    assert approve_with_note.status_code == 422
+    assert "an approval takes no basis and no note" in approve_with_note.json()["detail"]
+    assert long_note.status_code == 422
     assert bad_value.status_code == 422
     assert wrong_state.status_code == 409
+    assert wrong_state.json()["detail"] == (
+        f"request {not_waiting} is awaiting_verification, not awaiting approval; "
+        "no decision can be made"
+    )
     assert approved.status_code == 200
     assert approved.json() == {"request_id": request_id, "decision": "approve", "accepted": True}
     assert [(rid, d.decided_by) for rid, d in gateway.decisions] == [(request_id, "alice")]
+
+
+async def test_deny_with_basis_and_note(
+    client: httpx.AsyncClient,
+    portal_user: str,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    gateway: RecordingGateway,
+) -> None:
+    request_id = store_request(engine, vault, settings, status="awaiting_approval")
+    headers = await bearer_headers(client, portal_user)
+    body = {"decision": "deny", "basis": "contract_performance", "note": "Lease ends 2027."}
+
+    response = await client.post(
+        f"/api/v1/requests/{request_id}/decision", json=body, headers=headers
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"request_id": request_id, "decision": "deny", "accepted": True}
+    _, decision = gateway.decisions[0]
+    assert (decision.decision, decision.basis) == ("deny", "contract_performance")
+    assert stored_note(engine, vault, request_id) == "Lease ends 2027."
+
+
+async def test_unreachable_workflow_keeps_no_note(
+    client: httpx.AsyncClient,
+    portal_user: str,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    gateway: RecordingGateway,
+) -> None:
+    request_id = store_request(engine, vault, settings, status="awaiting_approval")
+    gateway.fail_decision = True
+    headers = await bearer_headers(client, portal_user)
+    body = {"decision": "deny", "basis": "legal_claims", "note": "Pending case."}
+
+    response = await client.post(
+        f"/api/v1/requests/{request_id}/decision", json=body, headers=headers
+    )
+
+    assert response.status_code == 503
+    assert stored_note(engine, vault, request_id) is None
+
+
+async def test_second_decision_passes_workflow_message(
+    client: httpx.AsyncClient,
+    portal_user: str,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    gateway: RecordingGateway,
+) -> None:
+    request_id = store_request(engine, vault, settings, status="awaiting_approval")
+    headers = await bearer_headers(client, portal_user)
+    path = f"/api/v1/requests/{request_id}/decision"
+
+    first = await client.post(path, json={"decision": "approve"}, headers=headers)
+    second = await client.post(
+        path,
+        json={"decision": "deny", "basis": "legal_claims", "note": "Too late."},
+        headers=headers,
+    )
+
+    assert first.status_code == 200
+    assert second.status_code == 409
+    assert second.json() == {
+        "detail": "this erasure was already decided (approve); a second decision is not accepted"
+    }
+    assert stored_note(engine, vault, request_id) is None
+
+
+async def test_second_decision_after_status_moved(
+    client: httpx.AsyncClient,
+    portal_user: str,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    gateway: RecordingGateway,
+) -> None:
+    request_id = store_request(engine, vault, settings, status="denied")
+    with session_scope(engine) as session:
+        record_event(
+            session,
+            at=NOW,
+            request_id=request_id,
+            actor="portal:bob",
+            event="erasure.denied",
+            detail={"decision": "deny", "reason": "legal_claims"},
+        )
+    headers = await bearer_headers(client, portal_user)
+
+    response = await client.post(
+        f"/api/v1/requests/{request_id}/decision", json={"decision": "approve"}, headers=headers
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": f"request {request_id} was already decided (deny); "
+        "a second decision is not accepted"
+    }
+    assert gateway.decisions == []
 
 
 async def test_rejected_decision_returns_message(
@@ -198,7 +329,6 @@ async def test_api_shows_no_personal_data(
 
 async def test_openapi_lists_api_only(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()
-    docs = await client.get("/docs")
 
     assert set(schema["paths"]) == {
         "/healthz",
@@ -207,4 +337,34 @@ async def test_openapi_lists_api_only(client: httpx.AsyncClient) -> None:
         "/api/v1/requests/{request_id}",
         "/api/v1/requests/{request_id}/decision",
     }
-    assert docs.status_code == 200
+
+
+async def test_docs_page_works_offline(client: httpx.AsyncClient) -> None:
+    response = await client.get("/docs")
+
+    text = html.unescape(response.text)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "http://" not in text
+    assert "https://" not in text
+    assert "<script" not in text
+    assert '<span class="path">/api/v1/requests</span>' in text
+    assert '<span class="path">/api/v1/requests/{request_id}/decision</span>' in text
+    assert "bearer token" in text
+
+
+async def test_docs_page_describes_decision(client: httpx.AsyncClient) -> None:
+    response = await client.get("/docs")
+
+    text = html.unescape(response.text)
+    assert '<a href="#schema-DecisionBody">DecisionBody</a>' in text
+    assert "<tr><td><code>status</code></td><td>query</td><td>RequestStatus or null</td>" in text
+    assert "<tr><td>409</td><td>Not awaiting approval, already decided" in text
+    assert '<section class="operation" id="schema-DecisionBody">' in text
+    for code in DENIAL_BASES:
+        assert f"`{code}`" in text
+
+
+async def test_swagger_and_redoc_removed(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/redoc")).status_code == 404
+    assert (await client.get("/docs/oauth2-redirect")).status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from request_store.models import AccessExport, RequestKind
 from settings import Settings
 from tests.api.conftest import NOW, Clock, issue_token, load_request, store_request
 from vault.fields import FieldPlace
+from vault.models import Subject
 from vault.service import Vault
 
 EXPORT_JSON = {"subject": {"email": "jan.jansen@example.net"}, "contracts": []}
@@ -131,15 +133,88 @@ async def test_expired_export_gone(
     assert download.status_code == 410
 
 
-async def test_destroyed_key_export_gone(
-    client: httpx.AsyncClient, export_setup: tuple[str, str], engine: Engine, vault: Vault
+@pytest.mark.parametrize("path", ["export", "export/json", "export/pdf"])
+async def test_destroyed_key_says_erased(
+    client: httpx.AsyncClient,
+    export_setup: tuple[str, str],
+    engine: Engine,
+    vault: Vault,
+    path: str,
 ) -> None:
     request_id, token = export_setup
     vault.destroy_subject_key(load_request(engine, request_id).subject_id, request_id, NOW)
 
-    response = await client.get(f"/requests/{request_id}/export/json", params={"token": token})
+    response = await client.get(f"/requests/{request_id}/{path}", params={"token": token})
 
     assert response.status_code == 410
+    assert "<h1>Your data has been erased</h1>" in response.text
+    assert "nothing to download" in response.text
+    assert "/export/json?token=" not in response.text
+    assert "expired" not in response.text
+
+
+async def test_erased_page_in_subject_language(
+    client: httpx.AsyncClient, engine: Engine, vault: Vault, settings: Settings
+) -> None:
+    request_id = store_request(
+        engine, vault, settings, kind=RequestKind.ACCESS, status="completed", language="fr"
+    )
+    token = issue_token(engine, request_id, expires_at=NOW + timedelta(hours=72), used_at=NOW)
+    vault.destroy_subject_key(load_request(engine, request_id).subject_id, request_id, NOW)
+
+    # No export row exists: the erasure is reported before the export is looked up.
+    response = await client.get(
+        f"/requests/{request_id}/export", params={"token": token}, headers={"Accept-Language": "de"}
+    )
+
+    assert response.status_code == 410
+    assert '<html lang="fr">' in response.text
+    assert "<h1>Vos données ont été effacées</h1>" in html.unescape(response.text)
+
+
+async def test_erased_at_alone_says_erased(
+    client: httpx.AsyncClient, export_setup: tuple[str, str], engine: Engine
+) -> None:
+    request_id, token = export_setup
+    with session_scope(engine) as session:
+        subject = session.get(Subject, load_request(engine, request_id).subject_id)
+        assert subject is not None
+        subject.erased_at = NOW
+        session.add(subject)
+
+    response = await client.get(f"/requests/{request_id}/export", params={"token": token})
+
+    assert response.status_code == 410
+    assert "<h1>Your data has been erased</h1>" in response.text
+
+
+async def test_erased_with_wrong_token_not_found(
+    client: httpx.AsyncClient, export_setup: tuple[str, str], engine: Engine, vault: Vault
+) -> None:
+    request_id, _ = export_setup
+    vault.destroy_subject_key(load_request(engine, request_id).subject_id, request_id, NOW)
+
+    response = await client.get(f"/requests/{request_id}/export", params={"token": "guess"})
+
+    assert response.status_code == 404
+    assert "erased" not in response.text
+
+
+@pytest.mark.parametrize("export_format", ["xml", "JSON", "pdf.exe"])
+async def test_unknown_format_not_found_page(
+    client: httpx.AsyncClient, export_setup: tuple[str, str], export_format: str
+) -> None:
+    request_id, token = export_setup
+
+    response = await client.get(
+        f"/requests/{request_id}/export/{export_format}",
+        params={"token": token},
+        headers={"Accept-Language": "es"},
+    )
+
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<h1>Enlace no encontrado</h1>" in html.unescape(response.text)
 
 
 async def test_unknown_request_not_found(client: httpx.AsyncClient) -> None:

@@ -48,6 +48,24 @@ INVALID_SUBMISSIONS = [
         "name",
         "Enter your name on one line, without line breaks or control characters.",
     ),
+    *[
+        (
+            {"name": f"Erika{char}Mustermann"},
+            "name",
+            "Remove the invisible formatting characters from your name, such as text direction "
+            "marks or zero-width spaces. Type or paste it again as plain text.",
+        )
+        for char in (
+            *(chr(code) for code in range(0x202A, 0x202F)),  # embeddings and overrides
+            *(chr(code) for code in range(0x2066, 0x206A)),  # isolates
+            "\u200b",  # zero-width space
+            "\u2060",  # word joiner
+            "\ufeff",  # zero-width no-break space (byte order mark)
+            "\u200e",  # left-to-right mark
+            "\u00ad",  # soft hyphen
+            "\U000e0041",  # tag latin capital letter A
+        )
+    ],
     ({"name": "E" * 201}, "name", "Shorten your name to at most 200 characters."),
     ({"name": "   "}, "name", "This field is required."),
     ({"country": "XX"}, "country", "Choose your country from the list."),
@@ -159,6 +177,40 @@ async def test_submission_in_german(
         assert row is not None
         assert row.locale == "de"
         assert row.kind == "erasure"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Persian "Aliakbar Mohammadi": a zero-width non-joiner keeps "Ali" from joining "Akbar".
+        "\u0639\u0644\u06cc\u200c\u0627\u06a9\u0628\u0631 \u0645\u062d\u0645\u062f\u06cc",
+        # Malayalam: a virama and a zero-width joiner, the spelling of a chillu letter before
+        # Unicode 5.1 encoded chillus as characters of their own.
+        "\u0d28\u0d3f\u0d24\u0d4d\u0d2f\u0d7b \u0d15\u0d4d\u200d\u0d37",
+        # Hindi "Nikhil Sharma", with the joiner that selects the eyelash ra.
+        "\u0928\u093f\u0916\u093f\u0932 \u0936\u0930\u094d\u200d\u092e\u093e",
+    ],
+)
+async def test_joiner_characters_accepted(
+    client: httpx.AsyncClient, engine: Engine, vault: Vault, gateway: RecordingGateway, name: str
+) -> None:
+    response = await client.post("/requests", data=valid_form(name=name))
+
+    assert response.status_code == 200
+    with Session(engine) as session:
+        row = session.get(DataSubjectRequest, gateway.started[0].request_id)
+        assert row is not None
+        place = FieldPlace("data_subject_request", "name", row.id)
+        assert vault.decrypt(session, row.key_id, place, row.name_ciphertext) == name
+
+
+async def test_format_character_message_in_german(client: httpx.AsyncClient) -> None:
+    form = valid_form(name="Erika\u202eMustermann", language="de")
+
+    response = await client.post("/requests", data=form)
+
+    assert response.status_code == 422
+    assert "unsichtbaren Formatierungszeichen" in html.unescape(response.text)
 
 
 async def test_internationalized_email_accepted(

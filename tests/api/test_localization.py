@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from babel.messages.pofile import read_po
 from localization import Renderer, negotiate_locale
 from localization.catalogs import load_translations
 from localization.rendering import EMAIL_CONTEXT_KEYS, TEMPLATES_DIR
+from workflows.messages import DENIAL_BASES
 
 REPOSITORY = TEMPLATES_DIR.parent
 EXPIRY = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
@@ -21,7 +23,8 @@ EMAIL_CONTEXT = {
     "controller_name": "Example Controller Ltd",
     "link": "https://privacy.example/verify/abc",
     "expires_at": EXPIRY,
-    "reason": "Contract records must be kept until 2031.",
+    "basis": "legal_obligation",
+    "note": "Contract records must be kept until 2031.",
     "request_id": "req_abc",
     "portal_link": "https://privacy.example/portal/requests/req_abc",
 }
@@ -37,11 +40,12 @@ def extracted_messages() -> set[str]:
         ("localization/**.py", "python"),
     ]
     options = {"templates/**": {"trimmed": "true"}}
+    # Jinja2 extracts {% trans %} blocks as gettext and ngettext calls.
     found = extract_from_dir(
         str(REPOSITORY),
         method_map=method_map,
         options_map=options,
-        keywords={"_": None, "N_": None},
+        keywords={"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)},
     )
     return {message for _, _, message, _, _ in found if isinstance(message, str)}
 
@@ -95,6 +99,48 @@ def test_erasure_confirmed_says_last_message(renderer: Renderer) -> None:
     assert "approved" in email.subject
     assert "This is the last message" in email.text_body
     assert "cannot contact you again" in email.text_body
+
+
+@pytest.mark.parametrize("basis", sorted(DENIAL_BASES))
+def test_denial_email_names_basis_in_english(renderer: Renderer, basis: str) -> None:
+    context = {**EMAIL_CONTEXT, "basis": basis, "note": ""}
+
+    email = renderer.render_email("erasure_denied", "en", context)
+
+    assert f"\n\n{DENIAL_BASES[basis]}\n\n" in email.text_body
+    assert "Note from our privacy team" not in email.text_body
+
+
+@pytest.mark.parametrize("basis", sorted(DENIAL_BASES))
+@pytest.mark.parametrize("locale", ["de", "fr", "es"])
+def test_denial_email_translates_basis(renderer: Renderer, basis: str, locale: str) -> None:
+    context = {**EMAIL_CONTEXT, "basis": basis, "note": ""}
+
+    email = renderer.render_email("erasure_denied", locale, context)
+
+    english = DENIAL_BASES[basis]
+    assert english not in email.text_body
+    # The legal references survive translation: the article and every Californian section.
+    assert "17" in email.text_body
+    for section in re.findall(r"1798\.105\(d\)\(\d\)", english):
+        assert section in email.text_body
+
+
+def test_denial_email_includes_note(renderer: Renderer) -> None:
+    context = {**EMAIL_CONTEXT, "basis": "legal_claims", "note": "Fall 4 O 12/26\nLG Köln"}
+
+    email = renderer.render_email("erasure_denied", "de", context)
+
+    assert "Geltendmachung, Ausübung oder Verteidigung von Rechtsansprüchen" in email.text_body
+    assert "Hinweis unseres Datenschutzteams:\nFall 4 O 12/26\nLG Köln\n" in email.text_body
+
+
+def test_denial_email_shows_unknown_code(renderer: Renderer) -> None:
+    context = {**EMAIL_CONTEXT, "basis": "new_basis", "note": ""}
+
+    email = renderer.render_email("erasure_denied", "fr", context)
+
+    assert "\n\nnew_basis\n\n" in email.text_body
 
 
 def test_approval_email_carries_id_and_link_only(renderer: Renderer) -> None:

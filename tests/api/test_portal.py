@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,8 +11,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from api.main import create_app
+from audit.log import events_for_request, record_event
 from database.engine import session_scope
 from localization import Renderer
 from request_store.models import DataSubjectRequest
@@ -22,11 +26,14 @@ from tests.api.conftest import (
     OutboxMessage,
     RecordingGateway,
     csrf_token_in,
+    load_request,
     log_in,
     store_request,
+    stored_note,
     valid_form,
 )
 from vault.service import Vault
+from workflows.messages import DENIAL_BASES
 
 
 async def test_portal_requires_login(client: httpx.AsyncClient) -> None:
@@ -186,13 +193,101 @@ async def test_approve_sends_decision(
     )
 
     assert response.status_code == 303
+    assert response.headers["location"] == f"/portal/requests/{request_id}?decided=approve"
     assert len(gateway.decisions) == 1
     sent_id, decision = gateway.decisions[0]
     assert sent_id == request_id
-    assert (decision.decision, decision.decided_by, decision.reason) == ("approve", "alice", "")
+    assert (decision.decision, decision.decided_by, decision.basis) == ("approve", "alice", "")
+    assert load_request(engine, request_id).decision_note_ciphertext is None
 
 
-async def test_deny_needs_reason(
+async def test_deny_form_lists_bases(
+    portal_client: httpx.AsyncClient, engine: Engine, vault: Vault, settings: Settings
+) -> None:
+    request_id = store_request(engine, vault, settings, status="awaiting_approval")
+
+    response = await portal_client.get(f"/portal/requests/{request_id}")
+
+    text = html.unescape(response.text)
+    assert '<select id="basis" name="basis" required>' in text
+    for code, label in DENIAL_BASES.items():
+        assert f'<option value="{code}" >{label}</option>' in text
+    assert '<textarea id="note" name="note" rows="3" cols="60" maxlength="1000">' in text
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"decision": "deny"}, "a denial needs a legal basis, one of: contract_performance, "),
+        ({"decision": "deny", "basis": "no_reason"}, "unknown legal basis; use one of: "),
+        (
+            {"decision": "deny", "basis": "legal_claims", "note": "x" * 1001},
+            "the note is too long: 1001 characters, at most 1000",
+        ),
+        ({"decision": "approve", "note": "fine"}, "an approval takes no basis and no note"),
+        ({"decision": "approve", "basis": "legal_claims"}, "an approval takes no basis"),
+        ({"decision": "maybe"}, "decision must be 'approve' or 'deny'"),
+    ],
+)
+async def test_invalid_decision_sends_nothing(
+    portal_client: httpx.AsyncClient,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    gateway: RecordingGateway,
+    form: dict[str, str],
+    message: str,
+) -> None:
+    request_id = store_request(engine, vault, settings, status="awaiting_approval")
+    page = await portal_client.get(f"/portal/requests/{request_id}")
+
+    response = await portal_client.post(
+        f"/portal/requests/{request_id}/decision",
+        data={**form, "csrf_token": csrf_token_in(page.text)},
+    )
+
+    assert response.status_code == 422
+    assert message in html.unescape(response.text)
+    assert gateway.decisions == []
+    assert load_request(engine, request_id).decision_note_ciphertext is None
+
+
+async def test_deny_stores_note_encrypted(
+    portal_client: httpx.AsyncClient,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    gateway: RecordingGateway,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    request_id = store_request(engine, vault, settings, status="awaiting_approval")
+    page = await portal_client.get(f"/portal/requests/{request_id}")
+    note = "Ihre Verträge mit Frau Özdemir laufen bis 2031 (§ 147 AO)."
+    caplog.set_level(logging.DEBUG)
+
+    response = await portal_client.post(
+        f"/portal/requests/{request_id}/decision",
+        data={
+            "decision": "deny",
+            "basis": "legal_obligation",
+            "note": f"  {note}\n",
+            "csrf_token": csrf_token_in(page.text),
+        },
+    )
+
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/portal/requests/{request_id}?decided=deny"
+    _, decision = gateway.decisions[0]
+    assert (decision.decision, decision.basis) == ("deny", "legal_obligation")
+    assert "Özdemir" not in repr(decision)
+    assert stored_note(engine, vault, request_id) == note
+    assert "Özdemir" not in caplog.text
+    with Session(engine) as session:
+        details = [event.detail for event in events_for_request(session, request_id)]
+    assert "Özdemir" not in repr(details)
+
+
+async def test_failed_decision_keeps_no_note(
     portal_client: httpx.AsyncClient,
     engine: Engine,
     vault: Vault,
@@ -200,22 +295,49 @@ async def test_deny_needs_reason(
     gateway: RecordingGateway,
 ) -> None:
     request_id = store_request(engine, vault, settings, status="awaiting_approval")
+    gateway.fail_decision = True
     page = await portal_client.get(f"/portal/requests/{request_id}")
-    csrf_token = csrf_token_in(page.text)
+    form = {
+        "decision": "deny",
+        "basis": "legal_claims",
+        "note": "Court case 4 O 12/26 is pending.",
+        "csrf_token": csrf_token_in(page.text),
+    }
 
-    without = await portal_client.post(
+    response = await portal_client.post(f"/portal/requests/{request_id}/decision", data=form)
+
+    assert response.status_code == 503
+    assert "Nothing was decided" in response.text
+    # The page keeps what was entered, so the note need not be typed again.
+    assert '<option value="legal_claims" selected>' in response.text
+    assert "Court case 4 O 12/26 is pending.</textarea>" in response.text
+    assert load_request(engine, request_id).decision_note_ciphertext is None
+
+
+async def test_rejected_decision_keeps_no_note(
+    portal_client: httpx.AsyncClient,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    gateway: RecordingGateway,
+) -> None:
+    request_id = store_request(engine, vault, settings, status="awaiting_approval")
+    gateway.reject_decision_with = "this request is not awaiting an erasure decision"
+    page = await portal_client.get(f"/portal/requests/{request_id}")
+
+    response = await portal_client.post(
         f"/portal/requests/{request_id}/decision",
-        data={"decision": "deny", "reason": "  ", "csrf_token": csrf_token},
-    )
-    with_reason = await portal_client.post(
-        f"/portal/requests/{request_id}/decision",
-        data={"decision": "deny", "reason": "Legal hold: tax records", "csrf_token": csrf_token},
+        data={
+            "decision": "deny",
+            "basis": "legal_claims",
+            "note": "Court case pending.",
+            "csrf_token": csrf_token_in(page.text),
+        },
     )
 
-    assert without.status_code == 409
-    assert "a denial needs a reason" in without.text
-    assert with_reason.status_code == 303
-    assert [d.reason for _, d in gateway.decisions] == ["Legal hold: tax records"]
+    assert response.status_code == 409
+    assert "this request is not awaiting an erasure decision" in response.text
+    assert load_request(engine, request_id).decision_note_ciphertext is None
 
 
 async def test_rejected_decision_shows_validator_message(
@@ -236,6 +358,137 @@ async def test_rejected_decision_shows_validator_message(
 
     assert response.status_code == 409
     assert "a decision was already made by bob" in response.text
+
+
+@pytest.mark.parametrize(
+    ("decision", "banner"),
+    [
+        ({"decision": "approve"}, "Erasure approved: the workflow continues."),
+        ({"decision": "deny", "basis": "legal_claims"}, "Erasure denied."),
+    ],
+)
+async def test_decision_confirmed_by_banner(
+    portal_client: httpx.AsyncClient,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    decision: dict[str, str],
+    banner: str,
+) -> None:
+    request_id = store_request(engine, vault, settings, status="awaiting_approval")
+    page = await portal_client.get(f"/portal/requests/{request_id}")
+
+    response = await portal_client.post(
+        f"/portal/requests/{request_id}/decision",
+        data={**decision, "csrf_token": csrf_token_in(page.text)},
+        follow_redirects=True,
+    )
+
+    assert response.status_code == 200
+    assert f'<p class="notice" role="status">{banner}</p>' in response.text
+    # The stored status still says awaiting_approval, but the form must not invite a second try.
+    assert "Deny erasure" not in response.text
+
+
+async def test_unknown_decided_value_no_banner(
+    portal_client: httpx.AsyncClient, engine: Engine, vault: Vault, settings: Settings
+) -> None:
+    request_id = store_request(engine, vault, settings, status="in_progress")
+
+    response = await portal_client.get(
+        f"/portal/requests/{request_id}", params={"decided": "<script>"}
+    )
+
+    assert response.status_code == 200
+    assert 'class="notice"' not in response.text
+    assert "<script>" not in response.text
+
+
+@pytest.mark.parametrize("status", ["completed", "denied", "closed_unverified"])
+async def test_closed_request_has_no_days_left(
+    portal_client: httpx.AsyncClient,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    status: str,
+) -> None:
+    request_id = store_request(engine, vault, settings, status=status)
+
+    listing = await portal_client.get("/portal")
+    detail = await portal_client.get(f"/portal/requests/{request_id}")
+
+    assert "<td>—</td>" in listing.text
+    assert "<td >" not in listing.text
+    assert "days left" not in detail.text
+    assert "<td>2026-04-02 (closed)</td>" in detail.text
+
+
+async def test_closed_request_shows_completion_date(
+    portal_client: httpx.AsyncClient, engine: Engine, vault: Vault, settings: Settings
+) -> None:
+    request_id = store_request(engine, vault, settings, status="completed")
+    with session_scope(engine) as session:
+        row = session.get(DataSubjectRequest, request_id)
+        assert row is not None
+        row.completed_at = NOW + timedelta(days=8)
+        session.add(row)
+
+    listing = await portal_client.get("/portal")
+    detail = await portal_client.get(f"/portal/requests/{request_id}")
+
+    assert "<td>closed 2026-03-10</td>" in listing.text
+    assert "<td>2026-04-02 (closed on 2026-03-10)</td>" in detail.text
+
+
+async def test_open_request_keeps_days_left(
+    portal_client: httpx.AsyncClient, engine: Engine, vault: Vault, settings: Settings
+) -> None:
+    request_id = store_request(engine, vault, settings, status="in_progress")
+
+    detail = await portal_client.get(f"/portal/requests/{request_id}")
+
+    # Received Mon 2 Mar 2026 under the GDPR: due Thu 2 Apr 2026, 31 days later.
+    assert "<td>2026-04-02 (31 days left)</td>" in detail.text
+
+
+async def test_timeline_shows_non_ascii_detail(
+    portal_client: httpx.AsyncClient, engine: Engine, vault: Vault, settings: Settings
+) -> None:
+    request_id = store_request(engine, vault, settings, status="in_progress")
+    with session_scope(engine) as session:
+        record_event(
+            session,
+            at=NOW,
+            request_id=request_id,
+            actor="workflow",
+            event="retention.applied",
+            detail={"rule": "§ 147 AO", "stores": ["Vertragsablage Köln"], "count": 2},
+        )
+
+    response = await portal_client.get(f"/portal/requests/{request_id}")
+
+    assert "\\u00a7" not in response.text
+    assert "<dt>rule</dt><dd>§ 147 AO</dd>" in response.text
+    assert '<dt>stores</dt><dd>["Vertragsablage Köln"]</dd>' in html.unescape(response.text)
+    assert "<dt>count</dt><dd>2</dd>" in response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/portal/requests/req_missing", "No request has the id req_missing."),
+        ("/portal/requests/req_missing/record", "No request has the id req_missing."),
+    ],
+)
+async def test_unknown_request_portal_page(
+    portal_client: httpx.AsyncClient, path: str, message: str
+) -> None:
+    response = await portal_client.get(path)
+
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert message in response.text
+    assert '<a href="/portal">Back to the request list</a>' in response.text
 
 
 async def test_completion_record_download(
@@ -271,6 +524,7 @@ async def test_missing_record_not_found(
     response = await portal_client.get(f"/portal/requests/{request_id}/record")
 
     assert response.status_code == 404
+    assert f"Request {request_id} has no completion record yet." in response.text
 
 
 async def test_outbox_lists_messages(

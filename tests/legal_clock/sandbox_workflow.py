@@ -6,8 +6,14 @@ from datetime import datetime
 
 from temporalio import workflow
 
-from legal_clock.deadlines import ClockInput, compute_deadlines, extension_allowed
-from legal_clock.settings import ClockSettings
+# The holidays package imports one module per country on first use, which the sandbox
+# reports as an import after workflow load; passing it (and the clock, whose caches then
+# live once per worker process) through avoids that.
+with workflow.unsafe.imports_passed_through():
+    import holidays  # noqa: F401
+
+    from legal_clock.deadlines import ClockInput, compute_deadlines, extension_allowed
+    from legal_clock.settings import ClockSettings
 
 
 @workflow.defn
