@@ -28,16 +28,16 @@ def run_deadlines(arguments: argparse.Namespace) -> int:
     except ValidationError as error:
         first = error.errors()[0]
         location = ".".join(str(part) for part in first["loc"])
-        print(f"error: invalid DSRFLOW_CLOCK_ setting {location}: {first['msg']}", file=sys.stderr)
+        sys.stderr.write(f"error: invalid DSRFLOW_CLOCK_ setting {location}: {first['msg']}\n")
         return USAGE_ERROR
     except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
+        sys.stderr.write(f"error: {error}\n")
         return USAGE_ERROR
 
     if arguments.json:
-        print(json.dumps(deadlines_json(deadlines)))
+        sys.stdout.write(json.dumps(deadlines_json(deadlines)) + "\n")
     else:
-        print(deadlines_summary(deadlines))
+        sys.stdout.write(deadlines_summary(deadlines) + "\n")
     return 0
 
 

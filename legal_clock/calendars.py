@@ -11,6 +11,7 @@ from datetime import date
 from functools import lru_cache
 
 import holidays
+from temporalio import workflow
 
 from legal_clock.regimes import GDPR_COUNTRIES
 
@@ -46,7 +47,22 @@ class HolidayCalendar:
 def holiday_dates(
     country: str, subdivision: str | None, categories: tuple[str, ...], year: int
 ) -> frozenset[date]:
-    """Return the holiday dates of one year; the cache keeps repeated look-ups fast."""
+    """Return the holiday dates of one year; the cache keeps repeated look-ups fast.
+
+    Building a year's calendar makes the package load its holiday-name catalogs with gettext,
+    which calls ``locale.normalize``; the Temporal sandbox rejects that call. The catalogs are
+    package files that do not change while a worker runs, so the build is deterministic and
+    runs with the sandbox's restrictions lifted.
+    """
+    if workflow.unsafe.in_sandbox():
+        with workflow.unsafe.sandbox_unrestricted():
+            return _build_holiday_dates(country, subdivision, categories, year)
+    return _build_holiday_dates(country, subdivision, categories, year)
+
+
+def _build_holiday_dates(
+    country: str, subdivision: str | None, categories: tuple[str, ...], year: int
+) -> frozenset[date]:
     calendar = holidays.country_holidays(
         country, subdiv=subdivision, years=year, categories=categories
     )

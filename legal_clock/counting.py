@@ -11,7 +11,7 @@ DayPredicate = Callable[[date], bool]
 
 
 class MonthEnd(StrEnum):
-    """What a month period does when the final month has no day with the starting number."""
+    """Rule for a month period whose final month has no day with the starting number."""
 
     CLAMP_TO_LAST_DAY = "clamp_to_last_day"
     NEXT_DAY = "next_day"

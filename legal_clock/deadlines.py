@@ -27,7 +27,7 @@ class ClockInputError(ValueError):
 
 @dataclass(frozen=True)
 class ClockInput:
-    """What the clock needs to know about one request.
+    """Facts about one request that its deadlines depend on.
 
     ``received_at`` is an aware instant; the other dates are local dates in the legal zone.
     ``country`` and ``subdivision`` override the establishment from settings (GDPR) or
@@ -52,7 +52,7 @@ class ClockInput:
 class Deadlines:
     """Both readings of every clock of one request.
 
-    ``internal_due`` and ``legal_limit`` are the extended dates when the input says
+    ``internal_due`` and ``legal_limit`` are the extended dates when the input sets
     ``extended``. ``acknowledge_by`` and ``extension_notice_by`` are internal readings, each
     with its ``_legal`` counterpart; None means the regime has no such clock. The ``*_at``
     fields are the UTC instants at which those local dates end, for workflow timers.
@@ -239,9 +239,9 @@ def _start_date(
 def _paused_days(rule: RuleRecord, clock_input: ClockInput, start: date, reading: Reading) -> int:
     """Count the days a scope clarification stops the clock.
 
-    Article 12A excludes the period from the day the controller asks through the day the
-    answer arrives, both included; the internal reading counts one day fewer (the clock
-    stops for the days the answer took), which gives the earlier date.
+    Article 12A excludes the period from the day the controller sends the request through the
+    day the answer arrives, both included. The internal reading counts one day fewer, only the
+    days the answer took, which gives the earlier date.
     """
     requested = clock_input.clarification_requested
     answered = clock_input.clarification_received

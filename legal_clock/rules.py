@@ -25,12 +25,13 @@ class Anchor(StrEnum):
 
 
 class Roll(StrEnum):
-    """What the legal limit does when it falls on a non-working day; the internal date never rolls.
+    """Move of a legal limit that falls on a non-working day; the internal date never moves.
 
     ``NEXT_WORKING_DAY``: a Saturday, Sunday or holiday moves to the next Monday-to-Friday
-    non-holiday. ``NEXT_NON_HOLIDAY``: a Sunday or holiday moves to the next day that is neither
-    (a Saturday is not a holiday under Canada's Interpretation Act). ``HOLIDAY_TO_NEXT_BUSINESS_DAY``:
-    only a holiday moves, to the next Monday-to-Friday non-holiday (Brazil's Civil Code Art. 132).
+    non-holiday. ``NEXT_NON_HOLIDAY``: a Sunday or holiday moves to the next day that is
+    neither, because a Saturday is not a holiday under Canada's Interpretation Act.
+    ``HOLIDAY_TO_NEXT_BUSINESS_DAY``: only a holiday moves, to the next Monday-to-Friday
+    non-holiday, as in Brazil's Civil Code Art. 132.
     """
 
     NONE = "none"
@@ -40,7 +41,7 @@ class Roll(StrEnum):
 
 
 class CalendarSource(StrEnum):
-    """Which holiday calendar a regime rolls over and counts business days with."""
+    """Holiday calendar that a regime rolls over and counts business days with."""
 
     ESTABLISHMENT = "establishment"
     UNITED_KINGDOM = "united_kingdom"
@@ -51,7 +52,7 @@ class CalendarSource(StrEnum):
 
 
 class PlaceKind(StrEnum):
-    """Where the legal time zone and holidays of a regime come from."""
+    """Source of a regime's legal time zone and holidays."""
 
     EU_MEMBER_STATE = "eu_member_state"
     UNITED_KINGDOM = "united_kingdom"
@@ -71,7 +72,7 @@ class Period:
 
 @dataclass(frozen=True)
 class RuleRecord:
-    """How one regime counts its clocks from ``version`` (ISO effective date) onwards.
+    """Counting rules of one regime from ``version`` (ISO effective date) onwards.
 
     ``extended_total`` runs from the same start as ``response``, because an extension is
     counted from receipt and not from the first deadline. ``internal_start_day_counts`` is the
@@ -171,8 +172,8 @@ def _uk_gdpr() -> tuple[RuleRecord, ...]:
 
 
 def _ccpa() -> tuple[RuleRecord, ...]:
-    # 11 CCR 7021: the 45-day period begins on the day of receipt, which makes receipt + 44 a
-    # plausible reading for the internal date; the legal limit is receipt + 45 with no roll.
+    # 11 CCR 7021 says the 45-day period begins on the day of receipt, so receipt + 44 is a
+    # plausible reading for the internal date. The legal limit is receipt + 45 with no roll.
     original = RuleRecord(
         regime="ccpa",
         version="2020-08-14",
@@ -273,8 +274,10 @@ RULES: tuple[RuleRecord, ...] = (
     *_uk_gdpr(),
     *_ccpa(),
     _us_state(
-        "vcdpa", "2023-01-01", "VA", "America/New_York", 45, 45, Roll.NONE, "Va. Code § 59.1-578"
+        "vcdpa", "2023-01-01", "VA", "America/New_York", 45, 45, Roll.NONE, "Va. Code § 59.1-577(B)"
     ),
+    # NOTE: the Connecticut statute text was not checked; the 45 + 45 days follow the
+    # Virginia model that the Act copies.
     _us_state(
         "ctdpa",
         "2023-07-01",
@@ -299,10 +302,10 @@ RULES: tuple[RuleRecord, ...] = (
         "C.R.S. § 6-1-1306 and § 2-4-108",
     ),
     _us_state(
-        "fdbr", "2024-07-01", "FL", "America/New_York", 45, 15, Roll.NONE, "Fla. Stat. § 501.706"
+        "fdbr", "2024-07-01", "FL", "America/New_York", 45, 15, Roll.NONE, "Fla. Stat. § 501.706(2)"
     ),
     _us_state(
-        "icdpa", "2025-01-01", "IA", "America/Chicago", 90, 45, Roll.NONE, "Iowa Code § 715D.3"
+        "icdpa", "2025-01-01", "IA", "America/Chicago", 90, 45, Roll.NONE, "Iowa Code § 715D.3(2)"
     ),
     *_lgpd(),
     *_pipeda(),

@@ -1,7 +1,7 @@
 """Settings of the legal clock, read from ``DSRFLOW_CLOCK_``-prefixed environment variables.
 
 The contested readings of the law are fields here. Each default follows the rules table of the
-legal clock; whatever a field says, the internal due date keeps the earliest reading.
+legal clock; whatever a field is set to, the internal due date keeps the earliest reading.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from temporalio import workflow
 
-# The holidays package imports one module per country on first use, which the sandbox
-# reports as an import after workflow load; passing it (and the clock, whose caches then
-# live once per worker process) through avoids that.
+# The holidays package imports one module per country on first use, and the sandbox reports
+# such late imports. Passing the package and the clock through avoids that, and the clock's
+# caches then live once per worker process.
 with workflow.unsafe.imports_passed_through():
     import holidays  # noqa: F401
 
