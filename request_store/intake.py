@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from audit.log import record_event
 from database.identifiers import new_id
-from legal_clock.due_dates import due_date_for
+from legal_clock.deadlines import ClockInput, compute_deadlines
+from legal_clock.settings import ClockSettings
 from legal_clock.regimes import (
     US_STATE_REGIMES,
     Jurisdiction,
@@ -212,18 +213,22 @@ def create_request(
     ``kind`` overrides the submitted kind, which lets one submission also create the opt-out
     request that a Global Privacy Control signal represents. Nothing is committed here.
     """
-    # NOTE: settings is not read yet; the legal clock will take the controller's time zone from it.
-    del settings
+    del settings  # the legal clock reads its own DSRFLOW_CLOCK_ settings
     request_kind = kind or submission.kind
     subject = vault.find_or_create_subject(session, submission.email, now)
     request_id = new_id("req")
-    due = due_date_for(submission.jurisdiction.regime, request_kind, now)
+    # The controller's establishment sets the calendar and zone of the GDPR family; a US
+    # state regime uses that state's. Both come from the clock's settings, not the form.
+    deadlines = compute_deadlines(
+        ClockInput(regime=submission.jurisdiction.regime, received_at=now, kind=request_kind),
+        ClockSettings(),
+    )
 
     row = DataSubjectRequest(
         id=request_id,
         kind=request_kind,
         regime=submission.jurisdiction.regime,
-        rule=due.rule,
+        rule=deadlines.rule,
         status=(
             RequestStatus.AWAITING_VERIFICATION
             if verification_required
@@ -236,7 +241,11 @@ def create_request(
         locale=submission.language,
         source=source,
         received_at=now,
-        due_date=due.due,
+        due_date=deadlines.internal_due,
+        legal_limit=deadlines.legal_limit,
+        acknowledge_by=deadlines.acknowledge_by,
+        extension_notice_by=deadlines.extension_notice_by,
+        legal_zone=deadlines.legal_zone,
         email_ciphertext=vault.encrypt(
             session,
             subject.key_id,

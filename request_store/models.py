@@ -54,7 +54,16 @@ class DataSubjectRequest(SQLModel, table=True):
     locale: str = Field(max_length=5)
     source: str = Field(default="web_form", max_length=20)
     received_at: datetime = Field(sa_column=utc_column(index=True))
+    # The internal due date: the earliest plausible reading, never rolled forward.
     due_date: date
+    # The legal limit and the intermediate clocks, from the regime's rule record. Null on
+    # requests stored before the legal clock, and where a regime has no such clock.
+    legal_limit: date | None = Field(default=None)
+    acknowledge_by: date | None = Field(default=None)
+    extension_notice_by: date | None = Field(default=None)
+    legal_zone: str | None = Field(default=None, max_length=40)
+    extended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    extension_basis: str | None = Field(default=None, max_length=40)
     verified_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     completed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     # The requester's email and name, encrypted under the subject key: unreadable after erasure.

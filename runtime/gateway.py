@@ -9,6 +9,8 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import FailureError
 
 from workflows.messages import (
+    DeadlineExtension,
+    DeadlineExtensionResult,
     ErasureDecision,
     ErasureDecisionResult,
     RequestInput,
@@ -21,6 +23,10 @@ class DecisionRejectedError(Exception):
     """The workflow's validator rejected an erasure decision; its message gives the reason."""
 
 
+class ExtensionRejectedError(Exception):
+    """The workflow's validator rejected a deadline extension; its message gives the reason."""
+
+
 class RequestGateway(Protocol):
     async def start_request(self, request: RequestInput) -> None: ...
 
@@ -29,6 +35,10 @@ class RequestGateway(Protocol):
     async def decide_erasure(
         self, request_id: str, decision: ErasureDecision
     ) -> ErasureDecisionResult: ...
+
+    async def extend_deadline(
+        self, request_id: str, extension: DeadlineExtension
+    ) -> DeadlineExtensionResult: ...
 
 
 class TemporalGateway:
@@ -65,3 +75,17 @@ class TemporalGateway:
             cause = error.cause
             message = cause.message if isinstance(cause, FailureError) else str(error)
             raise DecisionRejectedError(message) from error
+
+    async def extend_deadline(
+        self, request_id: str, extension: DeadlineExtension
+    ) -> DeadlineExtensionResult:
+        handle = self.client.get_workflow_handle(workflow_id_for(request_id))
+        try:
+            result: DeadlineExtensionResult = await handle.execute_update(
+                "extend_deadline", extension, result_type=DeadlineExtensionResult
+            )
+            return result
+        except WorkflowUpdateFailedError as error:
+            cause = error.cause
+            message = cause.message if isinstance(cause, FailureError) else str(error)
+            raise ExtensionRejectedError(message) from error

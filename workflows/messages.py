@@ -53,6 +53,30 @@ DENIAL_BASES = {
 }
 
 
+# Grounds for extending the time to respond, by code: GDPR Art. 12(3) allows it "taking
+# into account the complexity and number of the requests"; CCPA 11 CCR 7021(b) when
+# "reasonably necessary".
+EXTENSION_BASES = {
+    "complexity": "The request is complex",
+    "number_of_requests": "The number of requests received",
+    "reasonably_necessary": "Reasonably necessary to respond (US state laws)",
+}
+
+
+@dataclass
+class DeadlineExtension:
+    """A privacy-team member's extension of the time to respond, sent as a workflow update."""
+
+    requested_by: str  # portal username of the staff member
+    basis: str  # an EXTENSION_BASES code
+
+
+@dataclass
+class DeadlineExtensionResult:
+    internal_due: str  # ISO dates of the extended deadlines
+    legal_limit: str
+
+
 @dataclass
 class ErasureDecision:
     """A privacy-team member's decision on an erasure, sent as a workflow update."""
