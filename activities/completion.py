@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from temporalio import activity
 
+from activities.deadlines import deadline_met
 from activities.lookup import load_request
 from activities.messages import CompletionInput, CompletionResult
 from activities.resources import ActivityResources
@@ -28,7 +29,12 @@ class CompletionActivities:
     def issue_completion_record(self, completion: CompletionInput) -> CompletionResult:
         """Render, sign and store the record, then close the request; once per request."""
         resources = self.resources
-        now = resources.clock()
+        # The workflow's clock is the one deadlines run on (they differ on a test server
+        # that skips time); records from workflows older than that field use the wall clock.
+        if completion.completed_at_iso:
+            now = datetime.fromisoformat(completion.completed_at_iso)
+        else:
+            now = resources.clock()
 
         with session_scope(resources.engine) as session:
             request = load_request(session, completion.request_id)
@@ -95,4 +101,16 @@ def _build_record(
         exemptions=list(completion.exemptions),
         audit_chain_head=audit_head,
         locale=request.locale,
+        legal_limit=request.legal_limit,
+        internal_due_met=_met(request.due_date, request, now),
+        legal_limit_met=_met(request.legal_limit, request, now),
+        extended=request.extended_at is not None,
+        extension_basis=request.extension_basis,
     )
+
+
+def _met(day: date | None, request: DataSubjectRequest, completed_at: datetime) -> bool | None:
+    # A request closed because identity was never verified met no deadline, nor missed one.
+    if request.status == "closed_unverified":
+        return None
+    return deadline_met(day, request.legal_zone, completed_at)

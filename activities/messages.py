@@ -89,9 +89,36 @@ class CompletionInput:
     destroyed_keys: list[DestructionResult] = field(default_factory=list)
     approvals: list[ApprovalEntry] = field(default_factory=list)
     exemptions: list[str] = field(default_factory=list)  # DENIAL_BASES codes applied
+    # The workflow's clock when the answer was complete; deadlines are judged against it.
+    completed_at_iso: str = ""
 
 
 @dataclass
 class CompletionResult:
     record_path: str
     sha256: str
+
+
+@dataclass
+class DeadlinePlan:
+    """The instants the workflow's deadline timers aim at, as UTC ISO-8601 strings.
+
+    Computed by an activity, not in the workflow, so that a later change of holiday data
+    cannot alter the timers of a workflow being replayed.
+    """
+
+    internal_due: str  # ISO date
+    legal_limit: str  # ISO date
+    internal_due_at: str
+    legal_limit_at: str
+    extension_notice_at: str = ""  # empty where the regime allows no extension
+    reminder_ats: list[str] = field(default_factory=list)
+    acknowledgement_required: bool = False
+    extended: bool = False
+
+
+@dataclass
+class ExtensionInput:
+    request_id: str
+    requested_by: str
+    basis: str

@@ -20,6 +20,11 @@ from vault.fields import FieldPlace
 
 logger = logging.getLogger(__name__)
 
+# Emails whose text states the request's deadlines, read fresh from the request row.
+DEADLINE_EMAILS = frozenset(
+    {"acknowledgement", "extension_notice", "deadline_reminder", "deadline_escalation"}
+)
+
 
 def deliver_to_subject(
     resources: ActivityResources, request_id: str, template: str, context: dict[str, Any]
@@ -56,6 +61,8 @@ class NotificationActivities:
         context: dict[str, Any] = {}
         if notification.template == "erasure_denied":
             context.update(self._denial_context(notification))
+        if notification.template in DEADLINE_EMAILS:
+            context.update(self._deadline_context(notification))
         if notification.export_id:
             context.update(self._download_context(notification))
         deliver_to_subject(self.resources, notification.request_id, notification.template, context)
@@ -68,15 +75,14 @@ class NotificationActivities:
     def notify_privacy_team(self, notification: NotificationInput) -> None:
         settings = self.resources.settings
         link = f"{settings.public_base_url}/portal/requests/{notification.request_id}"
-        rendered = render_email(
-            notification.template,
-            "en",
-            {
-                "request_id": notification.request_id,
-                "portal_link": link,
-                "controller_name": settings.controller_name,
-            },
-        )
+        context: dict[str, Any] = {
+            "request_id": notification.request_id,
+            "portal_link": link,
+            "controller_name": settings.controller_name,
+        }
+        if notification.template in DEADLINE_EMAILS:
+            context.update(self._deadline_context(notification))
+        rendered = render_email(notification.template, "en", context)
         send_email(
             settings,
             OutgoingEmail(settings.privacy_team_email, rendered.subject, rendered.text_body),
@@ -85,6 +91,24 @@ class NotificationActivities:
             "notification.sent",
             extra={"request_id": notification.request_id, "template": notification.template},
         )
+
+    def _deadline_context(self, notification: NotificationInput) -> dict[str, Any]:
+        with session_scope(self.resources.engine) as session:
+            request = load_request(session, notification.request_id)
+            internal_due = request.due_date
+            legal_limit = request.legal_limit or request.due_date
+            basis = request.extension_basis or ""
+        today = self.resources.clock().date()
+        # ``reason`` names the clock that an escalation is about.
+        clock = notification.reason or "internal_due"
+        return {
+            "internal_due": internal_due,
+            "legal_limit": legal_limit,
+            "days_left": (internal_due - today).days,
+            "clock": clock,
+            "date": legal_limit if clock == "legal_limit" else internal_due,
+            "basis": basis,
+        }
 
     def _denial_context(self, notification: NotificationInput) -> dict[str, Any]:
         resources = self.resources

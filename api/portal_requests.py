@@ -1,13 +1,13 @@
-"""Portal pages for requests: the list, one request with its timeline, decisions, records."""
+"""Portal pages for requests: the list, one request with its timeline, decisions, extensions."""
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -21,12 +21,32 @@ from api.decisions import (
     NoteNotSavedError,
     send_decision,
 )
+from api.extensions import (
+    ExtensionBasisError,
+    ExtensionNotAllowedError,
+    can_extend,
+    send_extension,
+)
 from api.pages import page
 from api.portal_auth import SIGNED_IN, PortalUserLogin
-from audit.log import AuditEvent, events_for_request
-from request_store.models import CLOSED_STATUSES, DataSubjectRequest, RequestStatus
-from runtime.gateway import DecisionRejectedError
-from workflows.messages import DENIAL_BASES
+from api.portal_views import (
+    DecisionFormValues,
+    ExtensionConfirmation,
+    list_item,
+    parse_confirmation,
+    timeline_row,
+)
+from api.request_deadlines import (
+    DeadlineFilter,
+    filter_by_deadline,
+    parse_deadline_filter,
+    parse_within_days,
+)
+from api.viewer import Viewer, ViewerPreferences, remember_zone
+from audit.log import events_for_request
+from request_store.models import DataSubjectRequest, RequestStatus
+from runtime.gateway import DecisionRejectedError, ExtensionRejectedError
+from workflows.messages import DENIAL_BASES, EXTENSION_BASES
 
 logger = logging.getLogger(__name__)
 
@@ -43,59 +63,47 @@ class PortalNotFoundError(Exception):
     """A portal page for something that does not exist; ``api.errors`` renders a 404 page."""
 
 
-@dataclass(frozen=True)
-class RequestListItem:
-    id: str
-    kind: str
-    regime: str
-    status: str
-    due_date: date
-    days_left: int | None  # None once the request is closed: no deadline runs any more
-    completed_on: date | None
-
-
-@dataclass(frozen=True)
-class TimelineRow:
-    """An audit event with its detail as (key, text) pairs, readable in any script."""
-
-    sequence: int
-    at: datetime
-    actor: str
-    event: str
-    detail: list[tuple[str, str]]
-
-
-@dataclass(frozen=True)
-class DecisionFormValues:
-    """Values entered in the denial form, shown again when the decision failed."""
-
-    basis: str = ""
-    note: str = ""
-
-
 @router.get("", response_class=HTMLResponse)
 def request_list(
     services: Services,
     session: DatabaseSession,
     login: PortalUserLogin,
     now: Now,
+    viewer: ViewerPreferences,
     status: str = "",
+    deadline: str = "",
+    within: str = "",
 ) -> HTMLResponse:
     statement = select(DataSubjectRequest).order_by(col(DataSubjectRequest.due_date))
-    # An unknown status in the query shows every request rather than an empty list.
+    # Unknown filter values in the query show every request rather than an empty list.
     selected = status if status in set(RequestStatus) else ""
     if selected:
         statement = statement.where(DataSubjectRequest.status == selected)
     rows = session.exec(statement).all()
 
-    items = [_list_item(row, now) for row in rows]
+    # Days left depend on each request's legal zone, so these filters run here, not in SQL.
+    deadline_filter = parse_deadline_filter(deadline)
+    within_days = parse_within_days(within)
+    rows = filter_by_deadline(rows, deadline_filter, now, within_days)
+
+    items = [list_item(row, now, viewer) for row in rows]
+    filters = {
+        "status": selected,
+        "deadline": deadline_filter or "",
+        "within": str(within_days) if deadline_filter is DeadlineFilter.DUE_SOON else "",
+    }
     return _portal_page(
         services,
         login,
+        viewer,
         "portal/requests.html",
         items=items,
         statuses=[str(value) for value in RequestStatus],
         selected_status=selected,
+        deadline_filter=deadline_filter or "",
+        within_days=within_days,
+        # The time-zone form sends these again, so picking a zone keeps the filters.
+        keep_query=[(name, value) for name, value in filters.items() if value],
     )
 
 
@@ -106,12 +114,17 @@ def request_detail(
     session: DatabaseSession,
     login: PortalUserLogin,
     now: Now,
+    viewer: ViewerPreferences,
     decided: str = "",
+    extended_due: str = "",
+    extended_limit: str = "",
 ) -> HTMLResponse:
     row = _request_or_404(session, request_id)
-    # An unknown ``decided`` value shows no banner rather than an error.
+    # Unknown ``decided`` values or unreadable dates show no banner rather than an error.
     return _detail_page(
-        services, session, login, row, now, banner=DECISION_BANNERS.get(decided, "")
+        DetailView(services, session, login, viewer, row, now),
+        banner=DECISION_BANNERS.get(decided, ""),
+        extension=parse_confirmation(extended_due, extended_limit),
     )
 
 
@@ -122,11 +135,13 @@ async def decide(
     session: DatabaseSession,
     login: PortalUserLogin,
     now: Now,
+    viewer: ViewerPreferences,
     decision: Annotated[str, Form()] = "",
     basis: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
     row = _request_or_404(session, request_id)
+    view = DetailView(services, session, login, viewer, row, now)
     choice = DecisionChoice(decision, basis, note)
     entered = DecisionFormValues(basis, note)
     try:
@@ -134,26 +149,55 @@ async def decide(
             session, services.vault, services.gateway, row, choice, login.user.username
         )
     except (NotAwaitingApprovalError, DecisionRejectedError) as error:
-        return _detail_page(
-            services, session, login, row, now, error=str(error), status_code=409, entered=entered
-        )
+        return _detail_page(view, error=str(error), status_code=409, entered=entered)
     except DecisionInvalidError as error:
-        return _detail_page(
-            services, session, login, row, now, error=str(error), status_code=422, entered=entered
-        )
+        return _detail_page(view, error=str(error), status_code=422, entered=entered)
     except NoteNotSavedError as error:
-        return _detail_page(services, session, login, row, now, error=str(error), status_code=500)
+        return _detail_page(view, error=str(error), status_code=500)
     except Exception as error:
         logger.error(
             "erasure.decision_failed",
             extra={"request_id": row.id, "error": type(error).__name__},
         )
         message = "The workflow service could not be reached. Nothing was decided; try again."
-        return _detail_page(
-            services, session, login, row, now, error=message, status_code=503, entered=entered
-        )
+        return _detail_page(view, error=message, status_code=503, entered=entered)
 
     return RedirectResponse(f"/portal/requests/{row.id}?decided={decision}", status_code=303)
+
+
+@router.post("/requests/{request_id}/extension", response_class=HTMLResponse)
+async def extend_deadline(
+    request_id: str,
+    services: Services,
+    session: DatabaseSession,
+    login: PortalUserLogin,
+    now: Now,
+    viewer: ViewerPreferences,
+    basis: Annotated[str, Form()] = "",
+) -> Response:
+    row = _request_or_404(session, request_id)
+    view = DetailView(services, session, login, viewer, row, now)
+    # Only a known code is selected again in the form; other input is dropped.
+    entered = basis if basis in EXTENSION_BASES else ""
+    try:
+        result = await send_extension(services.gateway, row, basis, login.user.username)
+    except (ExtensionNotAllowedError, ExtensionRejectedError) as error:
+        return _detail_page(view, error=str(error), status_code=409, extension_basis=entered)
+    except ExtensionBasisError as error:
+        return _detail_page(view, error=str(error), status_code=422, extension_basis=entered)
+    except Exception as error:
+        logger.error(
+            "deadline.extension_failed",
+            extra={"request_id": row.id, "error": type(error).__name__},
+        )
+        message = (
+            "The workflow service could not be reached. The deadline was not extended; try again."
+        )
+        return _detail_page(view, error=message, status_code=503, extension_basis=entered)
+
+    # The banner after the redirect shows the dates the workflow returned for this extension.
+    query = urlencode({"extended_due": result.internal_due, "extended_limit": result.legal_limit})
+    return RedirectResponse(f"/portal/requests/{row.id}?{query}", status_code=303)
 
 
 @router.get("/requests/{request_id}/record", response_model=None)
@@ -176,76 +220,62 @@ def _request_or_404(session: Session, request_id: str) -> DataSubjectRequest:
     return row
 
 
-def _list_item(row: DataSubjectRequest, now: datetime) -> RequestListItem:
-    closed = row.status in CLOSED_STATUSES
-    return RequestListItem(
-        id=row.id,
-        kind=row.kind,
-        regime=row.regime,
-        status=row.status,
-        due_date=row.due_date,
-        days_left=None if closed else days_left(row.due_date, now),
-        completed_on=row.completed_at.date() if row.completed_at else None,
-    )
+@dataclass(frozen=True)
+class DetailView:
+    """What every rendering of the request page needs, whichever route renders it."""
 
-
-def days_left(due: date, now: datetime) -> int:
-    """Whole days from today (UTC) to the due date; negative once the request is overdue."""
-    # NOTE: counts from the UTC date, which can differ by one day from the regime's legal zone.
-    return (due - now.date()).days
+    services: AppServices
+    session: Session
+    login: PortalUserLogin
+    viewer: Viewer
+    row: DataSubjectRequest
+    now: datetime
 
 
 def _detail_page(
-    services: AppServices,
-    session: Session,
-    login: PortalUserLogin,
-    row: DataSubjectRequest,
-    now: datetime,
+    view: DetailView,
     *,
     error: str = "",
     banner: str = "",
     status_code: int = 200,
     entered: DecisionFormValues | None = None,
+    extension: ExtensionConfirmation | None = None,
+    extension_basis: str = "",
 ) -> HTMLResponse:
+    row = view.row
     return _portal_page(
-        services,
-        login,
+        view.services,
+        view.login,
+        view.viewer,
         "portal/request.html",
         status_code,
-        item=_list_item(row, now),
+        item=list_item(row, view.now, view.viewer),
         row=row,
-        events=[_timeline_row(event) for event in events_for_request(session, row.id)],
-        # Right after a decision the workflow may not have moved the status on yet; the form
-        # stays hidden so that nobody sends a second decision by mistake.
+        events=[timeline_row(event) for event in events_for_request(view.session, row.id)],
+        # Right after a decision or an extension the workflow may not have updated the row
+        # yet; the form stays hidden so that nobody sends a second one by mistake.
         awaiting_approval=row.status == RequestStatus.AWAITING_APPROVAL and not banner,
         denial_bases=DENIAL_BASES,
         entered=entered or DecisionFormValues(),
+        extendable=can_extend(row) and extension is None,
+        extension_bases=EXTENSION_BASES,
+        extension_basis=extension_basis,
+        extension=extension,
         error=error,
         banner=banner,
     )
 
 
-def _timeline_row(event: AuditEvent) -> TimelineRow:
-    detail = [(key, _detail_text(value)) for key, value in sorted(event.detail.items())]
-    return TimelineRow(event.sequence, event.at, event.actor, event.event, detail)
-
-
-def _detail_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    # ensure_ascii=False keeps characters such as "§" or "é" readable instead of \u escapes.
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def _portal_page(
     services: AppServices,
     login: PortalUserLogin,
+    viewer: Viewer,
     name: str,
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
     # The portal is English only; the CSRF token goes into every form on the page.
-    return page(
+    response = page(
         services,
         name,
         "en",
@@ -254,5 +284,9 @@ def _portal_page(
         csrf_token=login.session.csrf_token,
         show_outbox=services.outbox_reader is not None
         and services.settings.environment != "production",
+        viewer=viewer,
         **context,
     )
+    # Secure exactly when the session cookie is: whenever the portal is served over HTTPS.
+    remember_zone(response, viewer, secure=services.settings.public_base_url.startswith("https://"))
+    return response

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from api.decisions import MAX_NOTE_LENGTH
 from audit.log import AuditEvent
 from request_store.models import DataSubjectRequest
-from workflows.messages import DENIAL_BASES
+from workflows.messages import DENIAL_BASES, EXTENSION_BASES
 
 
 class TokenResponse(BaseModel):
@@ -31,7 +31,23 @@ class RequestSummary(BaseModel):
     status: str
     source: str
     received_at: datetime
-    due_date: date
+    due_date: date = Field(
+        description="Internal due date: the earliest plausible reading of the deadline, "
+        "never moved past weekends or holidays"
+    )
+    legal_limit: date | None = Field(
+        description="Legal limit as the regime's rule reads it; null on requests stored "
+        "before the legal clock"
+    )
+    extension_notice_by: date | None = Field(
+        description="Last day to extend the deadline and tell the subject; null where the "
+        "rule allows no extension"
+    )
+    extended: bool
+    extension_basis: str | None = Field(
+        description="Code of the extension's basis: "
+        + "; ".join(f"`{code}`: {label}" for code, label in EXTENSION_BASES.items())
+    )
     verified_at: datetime | None
     completed_at: datetime | None
 
@@ -46,6 +62,10 @@ class RequestSummary(BaseModel):
             source=row.source,
             received_at=row.received_at,
             due_date=row.due_date,
+            legal_limit=row.legal_limit,
+            extension_notice_by=row.extension_notice_by,
+            extended=row.extended_at is not None,
+            extension_basis=row.extension_basis,
             verified_at=row.verified_at,
             completed_at=row.completed_at,
         )
@@ -92,3 +112,17 @@ class DecisionResponse(BaseModel):
     request_id: str
     decision: str
     accepted: bool
+
+
+class ExtensionBody(BaseModel):
+    basis: str = Field(
+        description="Basis of the extension, sent to the data subject: "
+        + "; ".join(f"`{code}`: {label}" for code, label in EXTENSION_BASES.items()),
+        examples=sorted(EXTENSION_BASES),
+    )
+
+
+class ExtensionResponse(BaseModel):
+    request_id: str
+    internal_due: date = Field(description="The new internal due date")
+    legal_limit: date = Field(description="The new legal limit")

@@ -1,8 +1,9 @@
-"""JSON API over requests: list, read with timeline, and decide erasures."""
+"""JSON API over requests: list, read with timeline, decide erasures, extend deadlines."""
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -17,9 +18,12 @@ from api.decisions import (
     NoteNotSavedError,
     send_decision,
 )
+from api.extensions import ExtensionBasisError, ExtensionNotAllowedError, send_extension
 from api.schemas import (
     DecisionBody,
     DecisionResponse,
+    ExtensionBody,
+    ExtensionResponse,
     RequestDetail,
     RequestSummary,
     TimelineEvent,
@@ -27,7 +31,7 @@ from api.schemas import (
 from api.v1_auth import ApiUser, require_api_user
 from audit.log import events_for_request
 from request_store.models import DataSubjectRequest, RequestStatus
-from runtime.gateway import DecisionRejectedError
+from runtime.gateway import DecisionRejectedError, ExtensionRejectedError
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +105,53 @@ async def decide_erasure(
             detail="the workflow service could not be reached; nothing was decided, try again",
         ) from None
     return DecisionResponse(request_id=row.id, decision=result.decision, accepted=result.accepted)
+
+
+@router.post(
+    "/{request_id}/extension",
+    responses={
+        409: {
+            "description": "Closed, already extended, no extension under the rule, or "
+            "rejected by the workflow's validator (for example after the first period), "
+            "whose message is passed through"
+        },
+        422: {"description": "A missing or unknown basis; the message lists the allowed codes"},
+        503: {"description": "The workflow service could not be reached"},
+    },
+)
+async def extend_deadline(
+    request_id: str,
+    body: ExtensionBody,
+    services: Services,
+    session: DatabaseSession,
+    user: ApiUser,
+) -> ExtensionResponse:
+    """Extend the time to respond, once, while the first period runs; returns the new dates.
+
+    The workflow records the extension and sends the notice to the data subject.
+    """
+    row = _request_or_404(session, request_id)
+    try:
+        result = await send_extension(services.gateway, row, body.basis, user.username)
+    except (ExtensionNotAllowedError, ExtensionRejectedError) as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
+    except ExtensionBasisError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
+    except Exception as error:
+        logger.error(
+            "deadline.extension_failed",
+            extra={"request_id": row.id, "error": type(error).__name__},
+        )
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail="the workflow service could not be reached; the deadline was not extended, "
+            "try again",
+        ) from None
+    return ExtensionResponse(
+        request_id=row.id,
+        internal_due=date.fromisoformat(result.internal_due),
+        legal_limit=date.fromisoformat(result.legal_limit),
+    )
 
 
 def _request_or_404(session: Session, request_id: str) -> DataSubjectRequest:

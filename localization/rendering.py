@@ -32,6 +32,16 @@ EMAIL_CONTEXT_KEYS: dict[str, frozenset[str]] = {
     "opt_out_done": frozenset(),
     "request_closed_unverified": frozenset(),
     "approval_needed": frozenset({"request_id", "portal_link"}),
+    # ``legal_limit`` is a date; ``basis`` is an EXTENSION_BASES code.
+    "acknowledgement": frozenset({"request_id", "legal_limit"}),
+    "extension_notice": frozenset({"request_id", "basis", "legal_limit"}),
+    # Privacy-team emails. ``internal_due``, ``legal_limit`` and ``date`` are dates,
+    # ``days_left`` an int counted to the internal due date, and ``clock`` is
+    # "internal_due" or "legal_limit".
+    "deadline_reminder": frozenset(
+        {"request_id", "portal_link", "internal_due", "legal_limit", "days_left"}
+    ),
+    "deadline_escalation": frozenset({"request_id", "portal_link", "clock", "date"}),
 }
 EMAIL_NAMES = frozenset(EMAIL_CONTEXT_KEYS)
 

@@ -12,9 +12,16 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from workflows.messages import EXTENSION_BASES
+
 KINDS = frozenset({"access", "erasure", "opt_out", "rectification"})
 STATUSES = frozenset({"completed", "denied", "closed_unverified"})
 LOCALES = frozenset({"en", "de", "fr", "es"})
+
+# Fields added with the legal clock: records issued before it lack them.
+LEGAL_CLOCK_FIELDS = frozenset(
+    {"legal_limit", "internal_due_met", "legal_limit_met", "extended", "extension_basis"}
+)
 
 # A calendar date alone, because date.fromisoformat also accepts forms such as "20180525".
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -57,6 +64,17 @@ def _require_utc(field: str, value: object) -> None:
         raise InvalidRecordError(field, f"naive datetime {value.isoformat()}, expected UTC")
     if value.utcoffset():
         raise InvalidRecordError(field, f"datetime {value.isoformat()} is not in UTC")
+
+
+def _require_date(field: str, value: object) -> None:
+    # datetime is a subclass of date, and a datetime here would serialize with a time.
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidRecordError(field, f"expected a date, got {value!r}")
+
+
+def _require_optional_bool(field: str, value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidRecordError(field, f"expected true, false or null, got {value!r}")
 
 
 def _require_list_of(field: str, value: object, item_type: type) -> None:
@@ -122,8 +140,13 @@ class CompletionRecord:
     """Evidence of what was done for one data-subject request.
 
     Construction raises InvalidRecordError, a ValueError, for a naive or non-UTC
-    datetime, an unknown kind, status or locale, or an empty identifier.
+    datetime, an unknown kind, status, locale or extension basis, or an empty identifier.
     NOTE: the list fields make instances unhashable despite ``frozen=True``.
+
+    The fields after ``locale`` came with the legal clock. Their defaults describe a record
+    issued before it: no legal limit, "not applicable" for both deadlines, no extension.
+    ``internal_due_met`` and ``legal_limit_met`` are None where no deadline applied, such as
+    a request closed because the subject never verified their identity.
     """
 
     request_id: str
@@ -143,11 +166,18 @@ class CompletionRecord:
     exemptions: list[str]
     audit_chain_head: str
     locale: str
+    legal_limit: date | None = None
+    internal_due_met: bool | None = None
+    legal_limit_met: bool | None = None
+    extended: bool = False
+    extension_basis: str | None = None  # an EXTENSION_BASES code, set exactly when extended
 
     def __post_init__(self) -> None:
         self._validate_identifiers()
 
         self._validate_times()
+
+        self._validate_deadlines()
 
         _require_list_of("stores", self.stores, StoreOutcome)
         _require_list_of("destroyed_keys", self.destroyed_keys, LedgerReference)
@@ -169,9 +199,26 @@ class CompletionRecord:
         if self.verified_at is not None:
             _require_utc("verified_at", self.verified_at)
         _require_utc("completed_at", self.completed_at)
-        # datetime is a subclass of date, and a datetime here would serialize with a time.
-        if not isinstance(self.due_date, date) or isinstance(self.due_date, datetime):
-            raise InvalidRecordError("due_date", f"expected a date, got {self.due_date!r}")
+        _require_date("due_date", self.due_date)
+
+    def _validate_deadlines(self) -> None:
+        if self.legal_limit is not None:
+            _require_date("legal_limit", self.legal_limit)
+        _require_optional_bool("internal_due_met", self.internal_due_met)
+        _require_optional_bool("legal_limit_met", self.legal_limit_met)
+        if self.legal_limit is None and self.legal_limit_met is not None:
+            raise InvalidRecordError(
+                "legal_limit_met", "must be null when the record has no legal_limit"
+            )
+
+        if not isinstance(self.extended, bool):
+            raise InvalidRecordError("extended", f"expected true or false, got {self.extended!r}")
+        if self.extended:
+            _require_choice("extension_basis", self.extension_basis, frozenset(EXTENSION_BASES))
+        elif self.extension_basis is not None:
+            raise InvalidRecordError(
+                "extension_basis", "must be null when the deadline was not extended"
+            )
 
     def to_json_bytes(self) -> bytes:
         """Serialize the record to its canonical UTF-8 JSON form."""
@@ -185,6 +232,11 @@ class CompletionRecord:
 
         Raises InvalidRecordError naming the first bad field. Unknown fields are rejected
         too, because a record that carries data this code cannot show is not trusted.
+        Records issued before the legal clock lack the fields in ``LEGAL_CLOCK_FIELDS``;
+        those get their defaults.
+
+        NOTE: ``to_json_bytes`` of such a record writes the defaults out, so its bytes differ
+        from the JSON embedded in the original file.
         """
         try:
             document = json.loads(data.decode("utf-8"))
@@ -233,12 +285,15 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def _check_keys(path: str, document: object, expected: set[str]) -> Mapping[str, object]:
+def _check_keys(
+    path: str, document: object, expected: set[str], optional: frozenset[str] = frozenset()
+) -> Mapping[str, object]:
+    """Check that ``document`` has every expected key, apart from ``optional``, and no other."""
     if not isinstance(document, dict):
         raise InvalidRecordError(
             path or "<document>", f"expected a JSON object, got {type(document).__name__}"
         )
-    missing = sorted(expected - document.keys())
+    missing = sorted(expected - optional - document.keys())
     if missing:
         raise InvalidRecordError(_join(path, missing[0]), "missing")
     unknown = sorted(document.keys() - expected)
@@ -315,8 +370,26 @@ def _optional_datetime(field: str, value: object) -> datetime | None:
     return None if value is None else _parse_datetime(field, value)
 
 
+def _optional_date(field: str, value: object) -> date | None:
+    return None if value is None else _parse_date(field, value)
+
+
+def _optional_bool(field: str, value: object) -> bool | None:
+    _require_optional_bool(field, value)
+    return None if value is None else bool(value)
+
+
+def _optional_str(field: str, value: object) -> str | None:
+    if value is None:
+        return None
+    _require_string(field, value)
+    return str(value)
+
+
 def _record_from_plain(document: object) -> CompletionRecord:
-    item = _check_keys("", document, {field.name for field in fields(CompletionRecord)})
+    item = _check_keys(
+        "", document, {field.name for field in fields(CompletionRecord)}, LEGAL_CLOCK_FIELDS
+    )
 
     return CompletionRecord(
         request_id=_get_str(item, "", "request_id"),
@@ -336,4 +409,23 @@ def _record_from_plain(document: object) -> CompletionRecord:
         exemptions=_parse_list("exemptions", item["exemptions"], _exemption_from_plain),
         audit_chain_head=_get_str(item, "", "audit_chain_head"),
         locale=_get_str(item, "", "locale"),
+        **_legal_clock_fields(item),
     )
+
+
+def _legal_clock_fields(item: Mapping[str, object]) -> dict[str, Any]:
+    """Parse the legal-clock fields; a missing one keeps the dataclass default."""
+    parsers: dict[str, Callable[[str, object], object]] = {
+        "legal_limit": _optional_date,
+        "internal_due_met": _optional_bool,
+        "legal_limit_met": _optional_bool,
+        "extended": _parse_bool,
+        "extension_basis": _optional_str,
+    }
+    return {name: parsers[name](name, item[name]) for name in LEGAL_CLOCK_FIELDS if name in item}
+
+
+def _parse_bool(field: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidRecordError(field, f"expected true or false, got {value!r}")
+    return value

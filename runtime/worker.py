@@ -10,6 +10,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.completion import CompletionActivities
+from activities.deadlines import DeadlineActivities
 from activities.key_destruction import KeyDestructionActivities
 from activities.notifications import NotificationActivities
 from activities.resources import ActivityResources
@@ -28,6 +29,7 @@ def request_activities(resources: ActivityResources) -> list[Any]:
     stores = StoreActivities(resources)
     destruction = KeyDestructionActivities(resources)
     completion = CompletionActivities(resources)
+    deadlines = DeadlineActivities(resources)
     return [
         verification.send_verification_email,
         notifications.notify_subject,
@@ -38,6 +40,8 @@ def request_activities(resources: ActivityResources) -> list[Any]:
         stores.export_subject_data,
         stores.record_opt_out,
         destruction.destroy_subject_key,
+        deadlines.plan_deadlines,
+        deadlines.apply_extension,
         completion.issue_completion_record,
     ]
 

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     export_window_hours: int = Field(
         168, description="How long an access export can be downloaded, in hours."
     )
+    reminder_days_before_due: list[int] = Field(
+        [7, 2],
+        description="Days before the internal due date on which the privacy team is reminded "
+        "of an open request (a JSON list, for example [7, 2]).",
+    )
     erasure_approval_required: bool = Field(
         True, description="Whether an erasure waits for a privacy-team approval in the portal."
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from temporalio import workflow
@@ -14,10 +16,12 @@ with workflow.unsafe.imports_passed_through():
         ApprovalEntry,
         CompletionInput,
         CompletionResult,
+        DeadlinePlan,
         DecisionRecordInput,
         DestructionResult,
         DiscoveryResult,
         ExportResult,
+        ExtensionInput,
         NotificationInput,
         OptOutResult,
         RequestRef,
@@ -25,8 +29,12 @@ with workflow.unsafe.imports_passed_through():
         StoreEntry,
         VerificationInput,
     )
+    from workflows.deadline_events import pending_events
     from workflows.messages import (
         DENIAL_BASES,
+        EXTENSION_BASES,
+        DeadlineExtension,
+        DeadlineExtensionResult,
         ErasureDecision,
         ErasureDecisionResult,
         RequestInput,
@@ -36,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
     )
 
 ResultT = TypeVar("ResultT")
+LEGAL_CLOCK_PATCH = "legal-clock"
 
 CONTRACT_STORE = "contract_store"
 DECISIONS = frozenset({"approve", "deny"})
@@ -59,9 +68,32 @@ class DataSubjectRequestWorkflow:
         self._decided_at_iso = ""
         self._stage = "received"
         self._steps: list[str] = []
+        self._request: RequestInput | None = None
+        self._plan: DeadlinePlan | None = None
+        self._plan_set_at: datetime | None = None
+        self._plan_version = 0
+        self._finished = False
 
     @workflow.run
     async def run(self, request: RequestInput) -> RequestResult:
+        self._request = request
+        watch: asyncio.Task[None] | None = None
+        # Histories recorded before the legal clock have no deadline plan; the patch marker
+        # keeps them replaying on the old path.
+        if workflow.patched(LEGAL_CLOCK_PATCH):
+            await self._start_clock(request)
+            watch = asyncio.create_task(self._watch_deadlines(request))
+
+        try:
+            result = await self._answer(request)
+        finally:
+            self._finished = True
+        if watch is not None:
+            await watch
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return result
+
+    async def _answer(self, request: RequestInput) -> RequestResult:
         if request.verification_required and not await self._verify(request):
             return await self._close_unverified(request)
 
@@ -112,10 +144,93 @@ class DataSubjectRequestWorkflow:
                 f"a denial needs a legal basis, one of: {allowed} (got {decision.basis!r})"
             )
 
+    @workflow.update(name="extend_deadline")
+    async def extend_deadline(self, extension: DeadlineExtension) -> DeadlineExtensionResult:
+        request = self._request
+        assert request is not None
+        plan = await self._call(
+            "apply_extension",
+            ExtensionInput(request.request_id, extension.requested_by, extension.basis),
+            DeadlinePlan,
+        )
+        self._set_plan(plan)
+        await self._notify(request, "extension_notice")
+        return DeadlineExtensionResult(plan.internal_due, plan.legal_limit)
+
+    @extend_deadline.validator
+    def _validate_extension(self, extension: DeadlineExtension) -> None:
+        plan = self._plan
+        if plan is None:
+            raise ApplicationError("this request has no deadline plan, so it cannot be extended")
+        if self._finished:
+            raise ApplicationError("this request is closed; its deadline can no longer change")
+        if plan.extended:
+            raise ApplicationError(
+                f"the deadline was already extended (legal limit {plan.legal_limit}); "
+                "the law allows one extension"
+            )
+        if not plan.extension_notice_at:
+            raise ApplicationError("this regime allows no extension for this kind of request")
+        if workflow.now() >= datetime.fromisoformat(plan.extension_notice_at):
+            raise ApplicationError(
+                "the first period has ended, and an extension must be notified to the subject "
+                f"within it (until {plan.extension_notice_at})"
+            )
+        if extension.basis not in EXTENSION_BASES:
+            allowed = ", ".join(sorted(EXTENSION_BASES))
+            raise ApplicationError(
+                f"an extension needs a basis, one of: {allowed} (got {extension.basis!r})"
+            )
+        if not extension.requested_by.strip():
+            raise ApplicationError("requested_by must name the staff member who extended")
+
     @workflow.query(name="progress")
     def progress(self) -> RequestProgress:
         decision = self._decision.decision if self._decision else None
         return RequestProgress(self._stage, self._verified, decision, list(self._steps))
+
+    async def _start_clock(self, request: RequestInput) -> None:
+        plan = await self._call("plan_deadlines", RequestRef(request.request_id), DeadlinePlan)
+        self._set_plan(plan)
+        if plan.acknowledgement_required:
+            await self._notify(request, "acknowledgement")
+
+    def _set_plan(self, plan: DeadlinePlan) -> None:
+        self._plan = plan
+        self._plan_set_at = workflow.now()
+        self._plan_version += 1
+
+    async def _watch_deadlines(self, request: RequestInput) -> None:
+        """Send reminders and escalations at their instants until the request closes."""
+        fired: set[str] = set()
+        while not self._finished:
+            assert self._plan is not None and self._plan_set_at is not None
+            events = pending_events(self._plan, fired, self._plan_set_at)
+            version = self._plan_version
+            if not events:
+                await workflow.wait_condition(partial(self._should_rechoose, version))
+                continue
+
+            event = events[0]
+            delay = event.at - workflow.now()
+            if delay > timedelta(0):
+                try:
+                    await workflow.wait_condition(
+                        partial(self._should_rechoose, version), timeout=delay
+                    )
+                    continue  # closed, or the plan moved: choose again
+                except TimeoutError:
+                    pass
+
+            fired.add(event.key)
+            await self._call(
+                "notify_privacy_team",
+                NotificationInput(request.request_id, event.template, reason=event.clock),
+                type(None),
+            )
+
+    def _should_rechoose(self, version: int) -> bool:
+        return self._finished or self._plan_version != version
 
     async def _verify(self, request: RequestInput) -> bool:
         self._stage = "awaiting_verification"
@@ -241,6 +356,7 @@ class DataSubjectRequestWorkflow:
 
     async def _complete(self, request: RequestInput, completion: CompletionInput) -> RequestResult:
         self._stage = "issuing_record"
+        completion.completed_at_iso = workflow.now().isoformat()
         record = await self._call("issue_completion_record", completion, CompletionResult)
         self._stage = completion.status
         return RequestResult(request.request_id, completion.status, record.record_path)

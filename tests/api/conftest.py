@@ -24,12 +24,15 @@ from api.main import create_app
 from audit import log as audit_log
 from database.engine import make_engine, session_scope
 from database.migrate import upgrade_to_head
+from legal_clock.deadlines import ClockInput, compute_deadlines
+from legal_clock.instants import end_of_local_day
 from legal_clock.regimes import jurisdiction_for
+from legal_clock.settings import ClockSettings
 from localization import Renderer
 from request_store import models as request_models
 from request_store.intake import Submission, create_request
 from request_store.models import DataSubjectRequest, RequestKind, VerificationToken
-from runtime.gateway import DecisionRejectedError
+from runtime.gateway import DecisionRejectedError, ExtensionRejectedError
 from settings import Settings
 from vault import models as vault_models
 from vault.envelope import LocalKeyFileProvider
@@ -38,6 +41,9 @@ from vault.ledger import LedgerSigner
 from vault.service import Vault
 from workflows.messages import (
     DENIAL_BASES,
+    EXTENSION_BASES,
+    DeadlineExtension,
+    DeadlineExtensionResult,
     ErasureDecision,
     ErasureDecisionResult,
     RequestInput,
@@ -51,20 +57,36 @@ PORTAL_USERNAME = "alice"
 PORTAL_PASSWORD = "correct horse battery staple"
 
 
+@dataclass
+class Clock:
+    """The instant the app's ``current_time`` dependency returns; tests move it."""
+
+    now: datetime = NOW
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
 class RecordingGateway:
     """Stands in for Temporal in web-layer tests: it records every call and fails on request.
 
     The Temporal-backed end-to-end tests live elsewhere; these tests check only what the web
-    layer sends and how it reacts to failures.
+    layer sends and how it reacts to failures. Extensions are checked against the request row
+    in ``engine`` at ``clock.now``, as the workflow's validator checks them against its plan,
+    but nothing is written to the row: the workflow's activity does that.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine | None = None, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self.clock = clock or Clock()
         self.started: list[RequestInput] = []
         self.verified: list[tuple[str, VerifiedSignal]] = []
         self.decisions: list[tuple[str, ErasureDecision]] = []
+        self.extensions: list[tuple[str, DeadlineExtension]] = []
         self.fail_start_kinds: set[str] = set()
         self.fail_verified = False
         self.fail_decision = False
+        self.fail_extension = False
         self.reject_decision_with: str | None = None
 
     async def start_request(self, request: RequestInput) -> None:
@@ -96,6 +118,47 @@ class RecordingGateway:
         self.decisions.append((request_id, decision))
         return ErasureDecisionResult(accepted=True, decision=decision.decision)
 
+    async def extend_deadline(
+        self, request_id: str, extension: DeadlineExtension
+    ) -> DeadlineExtensionResult:
+        if self.fail_extension:
+            raise ConnectionError("Temporal frontend unreachable")
+        assert self.engine is not None, "extend_deadline needs the gateway's engine"
+        row = load_request(self.engine, request_id)
+
+        # The same checks, in the same order and with the same messages, as the request
+        # workflow's update validator.
+        extended_before = any(sent_id == request_id for sent_id, _ in self.extensions)
+        if extended_before or row.extended_at is not None:
+            raise ExtensionRejectedError(
+                f"the deadline was already extended (legal limit {row.legal_limit}); "
+                "the law allows one extension"
+            )
+        if row.extension_notice_by is None:
+            raise ExtensionRejectedError("this regime allows no extension for this kind of request")
+        notice_at = end_of_local_day(row.extension_notice_by, row.legal_zone or "UTC")
+        if self.clock.now >= notice_at:
+            raise ExtensionRejectedError(
+                "the first period has ended, and an extension must be notified to the subject "
+                f"within it (until {notice_at.isoformat()})"
+            )
+        if extension.basis not in EXTENSION_BASES:
+            allowed = ", ".join(sorted(EXTENSION_BASES))
+            raise ExtensionRejectedError(
+                f"an extension needs a basis, one of: {allowed} (got {extension.basis!r})"
+            )
+
+        self.extensions.append((request_id, extension))
+        extended = compute_deadlines(
+            ClockInput(
+                regime=row.regime, received_at=row.received_at, kind=row.kind, extended=True
+            ),
+            ClockSettings(),
+        )
+        return DeadlineExtensionResult(
+            extended.internal_due.isoformat(), extended.legal_limit.isoformat()
+        )
+
 
 @dataclass
 class OutboxMessage:
@@ -104,16 +167,6 @@ class OutboxMessage:
     subject: str
     recipient_count: int
     body: str | None
-
-
-@dataclass
-class Clock:
-    """The instant the app's ``current_time`` dependency returns; tests move it."""
-
-    now: datetime = NOW
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 @pytest.fixture(scope="session")
@@ -152,13 +205,13 @@ def vault(engine: Engine, tmp_path: Path) -> Vault:
 
 
 @pytest.fixture
-def gateway() -> RecordingGateway:
-    return RecordingGateway()
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def gateway(engine: Engine, clock: Clock) -> RecordingGateway:
+    return RecordingGateway(engine, clock)
 
 
 @pytest.fixture

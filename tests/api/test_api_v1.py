@@ -64,6 +64,7 @@ async def test_token_refused_opaquely(
         ("GET", "/api/v1/requests"),
         ("GET", "/api/v1/requests/req_x"),
         ("POST", "/api/v1/requests/req_x/decision"),
+        ("POST", "/api/v1/requests/req_x/extension"),
     ],
 )
 @pytest.mark.parametrize("authorization", [None, "Bearer not-a-token", "Basic YWxpY2U6eA=="])
@@ -336,6 +337,7 @@ async def test_openapi_lists_api_only(client: httpx.AsyncClient) -> None:
         "/api/v1/requests",
         "/api/v1/requests/{request_id}",
         "/api/v1/requests/{request_id}/decision",
+        "/api/v1/requests/{request_id}/extension",
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from localization import Renderer, negotiate_locale
 from localization.catalogs import load_translations
 from localization.rendering import EMAIL_CONTEXT_KEYS, TEMPLATES_DIR
-from workflows.messages import DENIAL_BASES
+from workflows.messages import DENIAL_BASES, EXTENSION_BASES
 
 REPOSITORY = TEMPLATES_DIR.parent
 EXPIRY = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
@@ -27,6 +27,18 @@ EMAIL_CONTEXT = {
     "note": "Contract records must be kept until 2031.",
     "request_id": "req_abc",
     "portal_link": "https://privacy.example/portal/requests/req_abc",
+    "legal_limit": date(2026, 4, 2),
+    "internal_due": date(2026, 3, 31),
+    "days_left": 5,
+    "clock": "legal_limit",
+    "date": date(2026, 4, 2),
+}
+TEAM_CONTEXT = {
+    "controller_name": "Example Controller Ltd",
+    "request_id": "req_abc",
+    "portal_link": "https://privacy.example/portal/requests/req_abc",
+    "internal_due": date(2026, 3, 31),
+    "legal_limit": date(2026, 4, 2),
 }
 
 
@@ -210,3 +222,140 @@ def test_read_only_folder_compiles_in_memory(tmp_path: Path) -> None:
 )
 def test_negotiate_locale(requested: str | None, header: str | None, expected: str) -> None:
     assert negotiate_locale(requested, header) == expected
+
+
+def test_acknowledgement_names_legal_limit(renderer: Renderer) -> None:
+    context = {"controller_name": "X", "request_id": "req_abc", "legal_limit": date(2026, 4, 2)}
+
+    english = renderer.render_email("acknowledgement", "en", context)
+    german = renderer.render_email("acknowledgement", "de", context)
+
+    assert english.subject == "We received your privacy request"
+    assert "Its reference is req_abc;" in english.text_body
+    assert "We will answer by April 2, 2026 at the latest." in english.text_body
+    assert german.subject == "Wir haben Ihren Datenschutzantrag erhalten"
+    assert "spätestens bis zum 2. April 2026." in german.text_body
+
+
+def test_extension_email_labels_match_bases() -> None:
+    template = (TEMPLATES_DIR / "emails" / "extension_notice.txt").read_text()
+
+    for code, label in EXTENSION_BASES.items():
+        assert f'"{code}": _("{label}")' in template
+
+
+@pytest.mark.parametrize("basis", sorted(EXTENSION_BASES))
+def test_extension_email_names_basis_in_english(renderer: Renderer, basis: str) -> None:
+    context = {**EMAIL_CONTEXT, "basis": basis, "legal_limit": date(2026, 6, 2)}
+
+    email = renderer.render_email("extension_notice", "en", context)
+
+    assert email.subject == "We need more time to answer your privacy request"
+    assert "privacy request req_abc, for the following reason:" in email.text_body
+    assert f"\n\n{EXTENSION_BASES[basis]}\n\n" in email.text_body
+    assert "We will answer by June 2, 2026 at the latest." in email.text_body
+
+
+@pytest.mark.parametrize("basis", sorted(EXTENSION_BASES))
+@pytest.mark.parametrize("locale", ["de", "fr", "es"])
+def test_extension_email_translates_basis(renderer: Renderer, basis: str, locale: str) -> None:
+    context = {**EMAIL_CONTEXT, "basis": basis, "legal_limit": date(2026, 6, 2)}
+
+    email = renderer.render_email("extension_notice", locale, context)
+
+    assert EXTENSION_BASES[basis] not in email.text_body
+    assert "req_abc" in email.text_body
+    assert "2026" in email.text_body
+
+
+def test_extension_email_in_french(renderer: Renderer) -> None:
+    context = {**EMAIL_CONTEXT, "basis": "complexity", "legal_limit": date(2026, 6, 2)}
+
+    email = renderer.render_email("extension_notice", "fr", context)
+
+    assert "\n\nLa demande est complexe\n\n" in email.text_body
+    assert "au plus tard le 2 juin 2026." in email.text_body
+
+
+def test_extension_email_shows_unknown_code(renderer: Renderer) -> None:
+    context = {**EMAIL_CONTEXT, "basis": "backlog"}
+
+    email = renderer.render_email("extension_notice", "es", context)
+
+    assert "\n\nbacklog\n\n" in email.text_body
+
+
+@pytest.mark.parametrize(
+    ("days_left", "sentence"),
+    [
+        (5, "Request req_abc is due in 5 days."),
+        (1, "Request req_abc is due in 1 day."),
+        (0, "Request req_abc is due today."),
+        (-1, "Request req_abc is 1 day overdue."),
+        (-3, "Request req_abc is 3 days overdue."),
+    ],
+)
+def test_reminder_counts_days(renderer: Renderer, days_left: int, sentence: str) -> None:
+    context = {**TEAM_CONTEXT, "days_left": days_left}
+
+    email = renderer.render_email("deadline_reminder", "en", context)
+
+    assert email.subject == "Request req_abc is due soon"
+    assert email.text_body.startswith(f"Hello,\n\n{sentence}\n\n")
+    assert "Internal due date: March 31, 2026\nLegal limit: April 2, 2026\n" in email.text_body
+    assert "https://privacy.example/portal/requests/req_abc" in email.text_body
+
+
+def test_reminder_plural_in_german(renderer: Renderer) -> None:
+    one = renderer.render_email("deadline_reminder", "de", {**TEAM_CONTEXT, "days_left": 1})
+    many = renderer.render_email("deadline_reminder", "de", {**TEAM_CONTEXT, "days_left": 4})
+
+    assert "Antrag req_abc ist in 1 Tag fällig." in one.text_body
+    assert "Antrag req_abc ist in 4 Tagen fällig." in many.text_body
+
+
+@pytest.mark.parametrize(
+    ("clock", "subject", "sentence"),
+    [
+        (
+            "legal_limit",
+            "Request req_abc has reached its legal limit",
+            "Request req_abc is still open, and its legal limit is April 2, 2026. "
+            "An answer after that date is late under the law.",
+        ),
+        (
+            "internal_due",
+            "Request req_abc has reached its internal due date",
+            "Request req_abc is still open, and its internal due date is April 2, 2026.",
+        ),
+        (
+            "acknowledge_by",
+            "Request req_abc has reached its acknowledge_by",
+            "Request req_abc is still open, and its acknowledge_by is April 2, 2026.",
+        ),
+    ],
+)
+def test_escalation_names_clock(
+    renderer: Renderer, clock: str, subject: str, sentence: str
+) -> None:
+    context = {**TEAM_CONTEXT, "clock": clock, "date": date(2026, 4, 2)}
+
+    email = renderer.render_email("deadline_escalation", "en", context)
+
+    assert email.subject == subject
+    assert f"\n\n{sentence}\n\n" in email.text_body
+    assert "https://privacy.example/portal/requests/req_abc" in email.text_body
+
+
+@pytest.mark.parametrize(
+    ("name", "missing"),
+    [
+        ("acknowledgement", "legal_limit, request_id"),
+        ("extension_notice", "basis, legal_limit, request_id"),
+        ("deadline_reminder", "days_left, internal_due, legal_limit, portal_link, request_id"),
+        ("deadline_escalation", "clock, date, portal_link, request_id"),
+    ],
+)
+def test_deadline_email_missing_keys(renderer: Renderer, name: str, missing: str) -> None:
+    with pytest.raises(ValueError, match=f"missing context keys: {missing}$"):
+        renderer.render_email(name, "en", {"controller_name": "X"})

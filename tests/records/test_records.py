@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import parser as asn1_parser
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from weasyprint import HTML, Attachment
@@ -34,6 +36,7 @@ from records.render import render_record_pdf
 from records.sign import sign_pdf
 from records.signing import SigningIdentity, load_or_create_signing_identity
 from records.verify import RecordVerificationError, verify_record
+from workflows.messages import EXTENSION_BASES
 
 REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NOW = datetime(2025, 3, 4, 15, 6, 7, tzinfo=UTC)
@@ -72,6 +75,24 @@ def build_record(locale: str = "de") -> CompletionRecord:
         exemptions=["Art. 17(3)(b) GDPR: invoices kept for tax law"],
         audit_chain_head="ef" * 32,
         locale=locale,
+        legal_limit=date(2025, 3, 3),
+        internal_due_met=True,
+        legal_limit_met=True,
+        extended=True,
+        extension_basis="complexity",
+    )
+
+
+def build_unextended_record(locale: str = "en") -> CompletionRecord:
+    """A record closed unverified: no deadline applied, and none was extended."""
+    return replace(
+        build_record(locale),
+        status="closed_unverified",
+        legal_limit=None,
+        internal_due_met=None,
+        legal_limit_met=None,
+        extended=False,
+        extension_basis=None,
     )
 
 
@@ -334,6 +355,16 @@ def test_page_lists_record_fields(issued: IssuedRecord) -> None:
     assert json_sha256 in joined
 
 
+def test_page_lists_deadlines(issued: IssuedRecord) -> None:
+    flat = " ".join(pdf_text(issued.path).split())
+
+    assert "Interne Frist 3. März 2025" in flat
+    assert "Interne Frist eingehalten Ja" in flat
+    assert "Gesetzliche Frist 3. März 2025" in flat
+    assert "Gesetzliche Frist eingehalten Ja" in flat
+    assert "Fristverlängerung Der Antrag ist komplex (complexity)" in flat
+
+
 @pytest.mark.parametrize(
     ("locale", "title", "label"),
     [
@@ -488,3 +519,142 @@ def test_request_id_with_path_rejected(
 
     with pytest.raises(ValueError, match="cannot be used as a file name"):
         issue_record(record, identity, template_dir, tmp_path)
+
+
+def test_unextended_record_page(template_dir: Path, tmp_path: Path) -> None:
+    pdf_path = tmp_path / "unextended.pdf"
+    pdf_path.write_bytes(render_record_pdf(build_unextended_record(), template_dir))
+
+    flat = " ".join(pdf_text(pdf_path).split())
+
+    assert "Internal due date March 3, 2025" in flat
+    assert "Internal due date met Not applicable" in flat
+    assert "Legal limit Not recorded" in flat
+    assert "Legal limit met Not applicable" in flat
+    assert "Extension Not extended" in flat
+
+
+def test_missed_deadlines_page(template_dir: Path, tmp_path: Path) -> None:
+    record = replace(build_record(locale="fr"), internal_due_met=False, legal_limit_met=False)
+    pdf_path = tmp_path / "missed.pdf"
+    pdf_path.write_bytes(render_record_pdf(record, template_dir))
+
+    flat = " ".join(pdf_text(pdf_path).split())
+
+    assert "Échéance interne respectée Non" in flat
+    assert "Délai légal respecté Non" in flat
+    assert "Prolongation La demande est complexe (complexity)" in flat
+
+
+def test_record_extension_labels_match_bases() -> None:
+    template = (REPOSITORY_TEMPLATES / "records" / "completion_record.html").read_text()
+
+    for code, label in EXTENSION_BASES.items():
+        assert f'"{code}": _("{label}")' in template
+
+
+@pytest.mark.parametrize("locale", ["de", "fr", "es"])
+def test_records_catalog_translates_template(locale: str) -> None:
+    template_path = REPOSITORY_TEMPLATES / "records" / "completion_record.html"
+    extracted = {
+        message
+        for _, message, _, _ in extract_from_file("jinja2", str(template_path))
+        if isinstance(message, str)
+    }
+    po_path = REPOSITORY_TEMPLATES / "locale" / locale / "LC_MESSAGES" / "records.po"
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    translated = {str(message.id) for message in catalog if message.id and message.string}
+
+    assert extracted, "no messages extracted from the record template"
+    assert sorted(extracted - translated) == []
+
+
+def test_json_round_trip_unextended() -> None:
+    record = build_unextended_record()
+
+    document = json.loads(record.to_json_bytes())
+
+    assert CompletionRecord.from_json_bytes(record.to_json_bytes()) == record
+    assert document["legal_limit"] is None
+    assert document["internal_due_met"] is None
+    assert document["extended"] is False
+    assert document["extension_basis"] is None
+
+
+def test_json_carries_deadline_fields() -> None:
+    document = json.loads(build_record().to_json_bytes())
+
+    assert document["legal_limit"] == "2025-03-03"
+    assert document["internal_due_met"] is True
+    assert document["legal_limit_met"] is True
+    assert document["extended"] is True
+    assert document["extension_basis"] == "complexity"
+
+
+def test_record_before_legal_clock_accepted() -> None:
+    document = json.loads(build_record().to_json_bytes())
+    for name in ("legal_limit", "internal_due_met", "legal_limit_met", "extended"):
+        del document[name]
+    del document["extension_basis"]
+
+    record = CompletionRecord.from_json_bytes(json.dumps(document).encode())
+
+    assert record.legal_limit is None
+    assert record.internal_due_met is None
+    assert record.legal_limit_met is None
+    assert record.extended is False
+    assert record.extension_basis is None
+    assert record.due_date == date(2025, 3, 3)
+
+
+def test_record_before_legal_clock_renders(template_dir: Path, tmp_path: Path) -> None:
+    document = json.loads(build_record(locale="es").to_json_bytes())
+    for name in ("legal_limit", "internal_due_met", "legal_limit_met", "extended"):
+        del document[name]
+    del document["extension_basis"]
+    record = CompletionRecord.from_json_bytes(json.dumps(document).encode())
+    pdf_path = tmp_path / "old.pdf"
+    pdf_path.write_bytes(render_record_pdf(record, template_dir))
+
+    flat = " ".join(pdf_text(pdf_path).split())
+
+    assert "Plazo legal No registrado" in flat
+    assert "Fecha límite interna cumplida No aplicable" in flat
+    assert "Prórroga Sin prórroga" in flat
+
+
+def test_from_json_rejects_unknown_field() -> None:
+    document = json.loads(build_record().to_json_bytes())
+    document["extension_days"] = 60
+
+    with pytest.raises(InvalidRecordError, match="'extension_days': unknown field"):
+        CompletionRecord.from_json_bytes(json.dumps(document).encode())
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"legal_limit": "2025-3-3"}, "legal_limit"),
+        ({"internal_due_met": "yes"}, "internal_due_met"),
+        ({"legal_limit_met": 1}, "legal_limit_met"),
+        ({"legal_limit": None}, "legal_limit_met"),
+        ({"extended": None}, "extended"),
+        ({"extension_basis": "backlog"}, "extension_basis"),
+        ({"extension_basis": None}, "extension_basis"),
+        ({"extended": False}, "extension_basis"),
+    ],
+)
+def test_from_json_names_bad_deadline_field(changes: dict[str, object], field: str) -> None:
+    document = json.loads(build_record().to_json_bytes())
+    document.update(changes)
+
+    with pytest.raises(InvalidRecordError) as raised:
+        CompletionRecord.from_json_bytes(json.dumps(document).encode())
+
+    assert raised.value.field == field
+
+
+def test_legal_limit_datetime_rejected() -> None:
+    with pytest.raises(InvalidRecordError, match="'legal_limit': expected a date"):
+        replace(build_record(), legal_limit=datetime(2025, 3, 3, tzinfo=UTC))

@@ -1,7 +1,9 @@
 """Recorded histories replay against the current workflow code.
 
-A change that would break requests already running fails here. To re-record after an
-intended, compatible change: ``DSRFLOW_RECORD_HISTORIES=1 pytest tests/workflows -k sqlite``.
+A change that would break requests already running fails here. Files ending in ``-vN`` were
+recorded by earlier workflow versions and must keep replaying; the others are the current
+version's. To add a version: rename the current files to the next ``-vN`` and run
+``DSRFLOW_RECORD_HISTORIES=1 pytest tests/workflows/test_request_workflow.py -k sqlite``.
 """
 
 from __future__ import annotations

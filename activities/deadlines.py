@@ -1,0 +1,113 @@
+"""Deadline plans for the workflow's timers, and extensions of the time to respond."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.lookup import load_request
+from activities.messages import DeadlinePlan, ExtensionInput, RequestRef
+from activities.resources import ActivityResources
+from audit.log import record_event
+from database.engine import session_scope
+from legal_clock.deadlines import ClockInput, ClockInputError, compute_deadlines
+from legal_clock.instants import end_of_local_day
+from legal_clock.settings import ClockSettings
+from request_store.models import DataSubjectRequest
+
+logger = logging.getLogger(__name__)
+
+# Requests stored before the legal clock have no legal zone; UTC keeps their timers running.
+FALLBACK_ZONE = "UTC"
+
+
+class DeadlineActivities:
+    def __init__(self, resources: ActivityResources) -> None:
+        self.resources = resources
+
+    @activity.defn(name="plan_deadlines")
+    def plan_deadlines(self, ref: RequestRef) -> DeadlinePlan:
+        with session_scope(self.resources.engine) as session:
+            request = load_request(session, ref.request_id)
+            return self._plan(request)
+
+    @activity.defn(name="apply_extension")
+    def apply_extension(self, extension: ExtensionInput) -> DeadlinePlan:
+        """Move both dates to the extended ones, counted from receipt; once per request."""
+        now = self.resources.clock()
+        with session_scope(self.resources.engine) as session:
+            request = load_request(session, extension.request_id)
+            if request.extended_at is not None:
+                return self._plan(request)  # a retried attempt already applied it
+
+            try:
+                deadlines = compute_deadlines(
+                    ClockInput(
+                        regime=request.regime,
+                        received_at=request.received_at,
+                        kind=request.kind,
+                        extended=True,
+                    ),
+                    ClockSettings(),
+                )
+            except ClockInputError as error:
+                # The validator checks this first, so only a changed rule record gets here.
+                raise ApplicationError(str(error), non_retryable=True) from None
+            previous = {
+                "internal_due": str(request.due_date),
+                "legal_limit": str(request.legal_limit),
+            }
+            request.due_date = deadlines.internal_due
+            request.legal_limit = deadlines.legal_limit
+            request.extended_at = now
+            request.extension_basis = extension.basis
+            session.add(request)
+            record_event(
+                session,
+                at=now,
+                request_id=request.id,
+                actor=f"portal:{extension.requested_by}",
+                event="deadline.extended",
+                detail={
+                    "basis": extension.basis,
+                    "previous": previous,
+                    "internal_due": str(deadlines.internal_due),
+                    "legal_limit": str(deadlines.legal_limit),
+                    "rule": deadlines.rule,
+                },
+            )
+            plan = self._plan(request)
+        logger.info("deadline.extended", extra={"request_id": extension.request_id})
+        return plan
+
+    def _plan(self, request: DataSubjectRequest) -> DeadlinePlan:
+        zone = request.legal_zone or FALLBACK_ZONE
+        legal_limit = request.legal_limit or request.due_date
+        reminders = [
+            end_of_local_day(request.due_date - timedelta(days=days), zone).isoformat()
+            for days in sorted(set(self.resources.settings.reminder_days_before_due), reverse=True)
+            if days > 0
+        ]
+        notice_at = ""
+        if request.extension_notice_by is not None and request.extended_at is None:
+            notice_at = end_of_local_day(request.extension_notice_by, zone).isoformat()
+        return DeadlinePlan(
+            internal_due=request.due_date.isoformat(),
+            legal_limit=legal_limit.isoformat(),
+            internal_due_at=end_of_local_day(request.due_date, zone).isoformat(),
+            legal_limit_at=end_of_local_day(legal_limit, zone).isoformat(),
+            extension_notice_at=notice_at,
+            reminder_ats=reminders,
+            acknowledgement_required=request.acknowledge_by is not None,
+            extended=request.extended_at is not None,
+        )
+
+
+def deadline_met(day: date | None, zone: str | None, completed_at: datetime) -> bool | None:
+    """Tell whether an instant falls on or before a local date, or None without a date."""
+    if day is None:
+        return None
+    return completed_at < end_of_local_day(day, zone or FALLBACK_ZONE)

@@ -1,0 +1,173 @@
+"""Deadline timers of the request workflow, on the time-skipping test server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.testing import WorkflowEnvironment
+
+from audit.log import events_for_request
+from legal_clock.instants import end_of_local_day
+from records.verify import verify_record
+from request_store.models import DataSubjectRequest
+from runtime.worker import build_worker
+from settings import Settings
+from tests.factories import submit_request
+from tests.mailbox import Mailbox
+from vault.service import Vault
+from workflows.messages import (
+    DeadlineExtension,
+    DeadlineExtensionResult,
+    ErasureDecision,
+    RequestInput,
+    RequestProgress,
+    VerifiedSignal,
+    workflow_id_for,
+)
+from workflows.request import DataSubjectRequestWorkflow
+
+
+@pytest.fixture
+async def client(
+    time_skipping_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> AsyncIterator[Client]:
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        async with build_worker(time_skipping_env.client, settings, engine, executor):
+            yield time_skipping_env.client
+
+
+async def start_waiting_erasure(
+    env: WorkflowEnvironment, settings: Settings, engine: Engine, vault: Vault, email: str
+) -> tuple[WorkflowHandle[Any, Any], RequestInput]:
+    """Start a CCPA erasure and bring it to the approval step, where it then sits."""
+    # Earlier tests skipped the shared test server's clock ahead of the wall clock, so the
+    # request is received at the server's time, which is what workflow timers follow.
+    now = await env.get_current_time()
+    client = env.client
+    request = submit_request(
+        engine, vault, settings, email=email, kind="erasure", country="US", state="CA", now=now
+    )
+    handle = await client.start_workflow(
+        DataSubjectRequestWorkflow.run,
+        request,
+        id=workflow_id_for(request.request_id),
+        task_queue=settings.task_queue,
+    )
+    await handle.signal("verified", VerifiedSignal())
+    for _ in range(200):
+        progress = await handle.query("progress", result_type=RequestProgress)
+        if progress.stage == "awaiting_approval":
+            return handle, request
+        await asyncio.sleep(0.05)
+    raise AssertionError("the erasure never reached the approval step")
+
+
+async def team_notifications(handle: WorkflowHandle[Any, Any]) -> list[tuple[datetime, str, str]]:
+    """Return (scheduled at, template, clock) of every email to the privacy team."""
+    history = await handle.fetch_history()
+    found = []
+    for event in history.events:
+        if event.event_type != EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            continue
+        attributes = event.activity_task_scheduled_event_attributes
+        if attributes.activity_type.name != "notify_privacy_team":
+            continue
+        payload = json.loads(attributes.input.payloads[0].data)
+        at = event.event_time.ToDatetime(tzinfo=UTC)
+        found.append((at, payload["template"], payload["reason"]))
+    return found
+
+
+def close_to(actual: datetime, expected: datetime) -> bool:
+    return abs(actual - expected) < timedelta(minutes=5)
+
+
+async def test_reminders_escalations_and_extension(
+    client: Client,
+    time_skipping_env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    vault: Vault,
+    mailbox: Mailbox,
+) -> None:
+    handle, request = await start_waiting_erasure(
+        time_skipping_env, settings, engine, vault, "slow@example.com"
+    )
+
+    extended = await handle.execute_update(
+        "extend_deadline",
+        DeadlineExtension("alice", "reasonably_necessary"),
+        result_type=DeadlineExtensionResult,
+    )
+    with pytest.raises(WorkflowUpdateFailedError) as again:
+        await handle.execute_update("extend_deadline", DeadlineExtension("alice", "complexity"))
+    assert "already extended" in str(again.value.cause)
+
+    await time_skipping_env.sleep(timedelta(days=100))
+    await handle.execute_update("decide_erasure", ErasureDecision("approve", "alice"))
+    result = await handle.result()
+
+    assert result.status == "completed"
+    with Session(engine) as session:
+        row = session.get(DataSubjectRequest, request.request_id)
+        assert row is not None
+        zone = row.legal_zone or "UTC"
+        events = [e.event for e in events_for_request(session, row.id)]
+    assert row.due_date.isoformat() == extended.internal_due
+    assert row.legal_limit is not None
+    assert (row.legal_limit - row.received_at.date()).days >= 89
+    assert "deadline.extended" in events
+    record = await asyncio.to_thread(verify_record, Path(str(result.record_path)).read_bytes())
+    assert record.extended is True
+    assert record.extension_basis == "reasonably_necessary"
+    assert record.legal_limit == row.legal_limit
+    assert record.internal_due_met is False  # approved 100 days in, past both dates
+    assert record.legal_limit_met is False
+
+    sent = await team_notifications(handle)
+    reminders = [at for at, template, _ in sent if template == "deadline_reminder"]
+    escalations = {clock: at for at, template, clock in sent if template == "deadline_escalation"}
+    assert len(reminders) == 2
+    assert close_to(reminders[0], end_of_local_day(row.due_date - timedelta(days=7), zone))
+    assert close_to(reminders[1], end_of_local_day(row.due_date - timedelta(days=2), zone))
+    assert close_to(escalations["internal_due"], end_of_local_day(row.due_date, zone))
+    assert close_to(escalations["legal_limit"], end_of_local_day(row.legal_limit, zone))
+    subjects = [str(message["Subject"]) for message in mailbox.to("slow@example.com")]
+    assert len(subjects) == 4  # acknowledgement, verification, extension notice, confirmation
+    assert len(set(subjects)) == 4
+
+
+async def test_late_extension_rejected(
+    client: Client,
+    time_skipping_env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    vault: Vault,
+    mailbox: Mailbox,
+) -> None:
+    handle, _request = await start_waiting_erasure(
+        time_skipping_env, settings, engine, vault, "late-ext@example.com"
+    )
+
+    await time_skipping_env.sleep(timedelta(days=46))
+    with pytest.raises(WorkflowUpdateFailedError) as late:
+        await handle.execute_update("extend_deadline", DeadlineExtension("bob", "complexity"))
+
+    assert "first period has ended" in str(late.value.cause)
+    await handle.execute_update("decide_erasure", ErasureDecision("approve", "bob"))
+    result = await handle.result()
+    assert result.status == "completed"
+    record = await asyncio.to_thread(verify_record, Path(str(result.record_path)).read_bytes())
+    assert record.extended is False
+    assert record.internal_due_met is False  # 46 days in: past the internal due date (day 44)
