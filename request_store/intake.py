@@ -17,7 +17,6 @@ from sqlmodel import Session
 from audit.log import record_event
 from database.identifiers import new_id
 from legal_clock.deadlines import ClockInput, compute_deadlines
-from legal_clock.settings import ClockSettings
 from legal_clock.regimes import (
     US_STATE_REGIMES,
     Jurisdiction,
@@ -25,6 +24,7 @@ from legal_clock.regimes import (
     jurisdiction_for,
     supported_countries,
 )
+from legal_clock.settings import ClockSettings
 from localization.markers import N_
 from request_store.models import DataSubjectRequest, RequestKind, RequestStatus
 from settings import Settings
