@@ -1,8 +1,8 @@
 """Sending a privacy-team extension of the time to respond to its workflow, for portal and API.
 
-The web layer checks what it can see on the request row and sends the update; the workflow's
-validator decides, and the workflow's activity records the extension (``extended_at``,
-``extension_basis``, the new dates and an audit event). Nothing is written here.
+The web layer checks the request row and sends the update. The workflow's validator decides,
+and the workflow's activity records the extension: ``extended_at``, ``extension_basis``, the
+new dates and an audit event. Nothing is written here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 class ExtensionNotAllowedError(Exception):
-    """The request cannot be extended in its current state; the message says why."""
+    """The request cannot be extended in its current state; the message gives the reason."""
 
 
 class ExtensionBasisError(ValueError):
@@ -29,7 +29,7 @@ def allowed_bases() -> str:
 
 
 def can_extend(row: DataSubjectRequest) -> bool:
-    """Whether the portal offers the extension: open, not yet extended, with a notice clock.
+    """Return whether the request is open, not yet extended and has an extension clock.
 
     Whether the first period still runs is left to the workflow's validator, which decides
     on its own clock.

@@ -222,7 +222,7 @@ def _request_or_404(session: Session, request_id: str) -> DataSubjectRequest:
 
 @dataclass(frozen=True)
 class DetailView:
-    """What every rendering of the request page needs, whichever route renders it."""
+    """Inputs of the request page that every route rendering it has."""
 
     services: AppServices
     session: Session
@@ -253,7 +253,7 @@ def _detail_page(
         row=row,
         events=[timeline_row(event) for event in events_for_request(view.session, row.id)],
         # Right after a decision or an extension the workflow may not have updated the row
-        # yet; the form stays hidden so that nobody sends a second one by mistake.
+        # yet. The form stays hidden, so that a second one is not sent by mistake.
         awaiting_approval=row.status == RequestStatus.AWAITING_APPROVAL and not banner,
         denial_bases=DENIAL_BASES,
         entered=entered or DecisionFormValues(),
@@ -274,7 +274,8 @@ def _portal_page(
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    # The portal is English only; the CSRF token goes into every form on the page.
+    # Portal text is English, and the viewer formats dates in the browser's locale. The CSRF
+    # token goes into every form on the page.
     response = page(
         services,
         name,

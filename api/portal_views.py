@@ -1,4 +1,4 @@
-"""What the portal's request pages show: list rows, timeline rows and form values."""
+"""View models of the portal's request pages: list rows, timeline rows and form values."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Days left to a request's two dates, and the overdue and due-soon filters of the portal list.
 
 Days are counted from today's date in the request's legal zone, because that zone sets when a
-legal day ends. Rows stored before the legal clock have no zone; they are counted in UTC.
+legal day ends. Rows stored before the legal clock have no zone, so they are counted in UTC.
 """
 
 from __future__ import annotations
@@ -60,13 +60,16 @@ def days_left(row: DataSubjectRequest, now: datetime) -> DaysLeft:
 
 
 def is_overdue(row: DataSubjectRequest, now: datetime) -> bool:
-    """An open request whose internal due date has passed."""
+    """Return whether the request is open and its internal due date has passed."""
     left = days_left(row, now).internal_due
     return left is not None and left < 0
 
 
 def is_due_soon(row: DataSubjectRequest, now: datetime, within_days: int) -> bool:
-    """An open request due today or within ``within_days``; overdue ones are not included."""
+    """Return whether the request is open and due today or within ``within_days``.
+
+    Overdue requests are not included: the overdue filter lists them.
+    """
     left = days_left(row, now).internal_due
     return left is not None and 0 <= left <= within_days
 

@@ -1,4 +1,4 @@
-"""How a portal user sees dates and instants: their browser's locale and a chosen time zone.
+"""The portal user's locale and time zone, used to format dates and instants.
 
 The portal's text is English, but dates follow the ``Accept-Language`` header through babel
 (``2 Apr 2026`` for en-GB, ``02.04.2026`` for de). Instants are shown in the zone picked with
@@ -39,7 +39,7 @@ ZONE_CHOICES = (
     "America/Toronto",
     "America/Sao_Paulo",
 )
-# Accept-Language entries looked at; a browser sends a handful, and the rest is noise.
+# Maximum Accept-Language entries read. Browsers send a handful, so more is not worth parsing.
 MAX_LANGUAGE_ENTRIES = 20
 
 
@@ -101,7 +101,7 @@ def remember_zone(response: Response, viewer: Viewer, *, secure: bool) -> None:
 
 
 def locale_from_header(header: str) -> Locale:
-    """Return the best locale babel knows from an Accept-Language header, else English.
+    """Return the highest-ranked Accept-Language tag that babel can parse, else English.
 
     Unlike the page-language negotiation, this keeps region subtags: en-GB and en-US write
     dates differently.

@@ -112,7 +112,7 @@ async def test_overdue_days_marked(
 
 
 async def test_overdue_filter(portal_client: httpx.AsyncClient, store: Any) -> None:
-    # The clock stands at 2 March 2026, 09:30 UTC.
+    # The clock is at 2 March 2026, 09:30 UTC.
     overdue = store(due_date=date(2026, 3, 1))
     due_today = store(due_date=date(2026, 3, 2))
     closed_late = store(status="completed", due_date=date(2026, 2, 20))
@@ -388,7 +388,7 @@ async def test_extension_confirmation_shows_dates(
         "Deadline extended: the internal due date is now Jun 2, 2026 and the legal limit "
         "Jun 2, 2026." in text
     )
-    # The form stays hidden until the row shows the extension, so nobody sends a second one.
+    # The form stays hidden until the row shows the extension, so a second one is not sent.
     assert f'action="/portal/requests/{request_id}/extension"' not in text
 
 
