@@ -29,8 +29,8 @@ class CompletionActivities:
     def issue_completion_record(self, completion: CompletionInput) -> CompletionResult:
         """Render, sign and store the record, then close the request; once per request."""
         resources = self.resources
-        # The workflow's clock is the one deadlines run on (they differ on a test server
-        # that skips time); records from workflows older than that field use the wall clock.
+        # Deadlines run on the workflow's clock, which differs from the wall clock on a test
+        # server that skips time. Workflows older than that field fall back to the wall clock.
         if completion.completed_at_iso:
             now = datetime.fromisoformat(completion.completed_at_iso)
         else:
