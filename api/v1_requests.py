@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlmodel import Session, col, select
 
-from api.context import DatabaseSession, Services
+from api.context import DatabaseSession, Now, Services
 from api.decisions import (
     DecisionChoice,
     DecisionInvalidError,
@@ -19,6 +19,12 @@ from api.decisions import (
     send_decision,
 )
 from api.extensions import ExtensionBasisError, ExtensionNotAllowedError, send_extension
+from api.request_deadlines import (
+    DEFAULT_DUE_SOON_DAYS,
+    MAX_DUE_SOON_DAYS,
+    DeadlineFilter,
+    filter_by_deadline,
+)
 from api.schemas import (
     DecisionBody,
     DecisionResponse,
@@ -43,13 +49,23 @@ router = APIRouter(
 @router.get("")
 def list_requests(
     session: DatabaseSession,
+    now: Now,
     status_filter: Annotated[RequestStatus | None, Query(alias="status")] = None,
+    deadline: Annotated[
+        DeadlineFilter | None,
+        Query(
+            description="overdue: open and past the internal due date; due_soon: open and "
+            "due within `within` days"
+        ),
+    ] = None,
+    within: Annotated[int, Query(ge=0, le=MAX_DUE_SOON_DAYS)] = DEFAULT_DUE_SOON_DAYS,
 ) -> list[RequestSummary]:
-    """List requests by due date, optionally only those with one status."""
+    """List requests by due date, optionally only those with one status or deadline state."""
     statement = select(DataSubjectRequest).order_by(col(DataSubjectRequest.due_date))
     if status_filter is not None:
         statement = statement.where(DataSubjectRequest.status == status_filter)
-    return [RequestSummary.from_row(row) for row in session.exec(statement)]
+    rows = filter_by_deadline(session.exec(statement), deadline, now, within)
+    return [RequestSummary.from_row(row) for row in rows]
 
 
 @router.get("/{request_id}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -300,3 +300,29 @@ async def test_docs_page_describes_extension(client: httpx.AsyncClient) -> None:
     assert '<a href="#schema-ExtensionBody">ExtensionBody</a>' in text
     for code in EXTENSION_BASES:
         assert f"`{code}`" in text
+
+
+async def test_list_filters_by_deadline(
+    client: httpx.AsyncClient,
+    portal_user: str,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    request_id = store_request(engine, vault, settings, status="in_progress")
+    closed = store_request(engine, vault, settings, status="completed", email="c@example.net")
+
+    headers = await bearer_headers(client, portal_user)
+    before = await client.get("/api/v1/requests?deadline=overdue", headers=headers)
+    soon = await client.get("/api/v1/requests?deadline=due_soon&within=40", headers=headers)
+    clock.advance(timedelta(days=40))
+    headers = await bearer_headers(client, portal_user)
+    after = await client.get("/api/v1/requests?deadline=overdue", headers=headers)
+    invalid = await client.get("/api/v1/requests?deadline=late", headers=headers)
+
+    assert before.json() == []
+    assert [item["id"] for item in soon.json()] == [request_id]
+    assert [item["id"] for item in after.json()] == [request_id]
+    assert closed not in {item["id"] for item in after.json()}
+    assert invalid.status_code == 422
