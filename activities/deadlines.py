@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.lookup import load_request
-from activities.messages import DeadlinePlan, ExtensionInput, RequestRef
+from activities.messages import ClockChangeInput, DeadlinePlan, ExtensionInput, RequestRef
 from activities.resources import ActivityResources
 from audit.log import record_event
 from database.engine import session_scope
 from legal_clock.deadlines import ClockInput, ClockInputError, compute_deadlines
 from legal_clock.instants import end_of_local_day
+from legal_clock.rules import rule_in_force
 from legal_clock.settings import ClockSettings
 from request_store.models import DataSubjectRequest
 
@@ -44,15 +46,7 @@ class DeadlineActivities:
                 return self._plan(request)  # a retried attempt already applied it
 
             try:
-                deadlines = compute_deadlines(
-                    ClockInput(
-                        regime=request.regime,
-                        received_at=request.received_at,
-                        kind=request.kind,
-                        extended=True,
-                    ),
-                    ClockSettings(),
-                )
+                deadlines = compute_deadlines(_clock_input(request, extended=True), ClockSettings())
             except ClockInputError as error:
                 # The validator checks this first, so only a changed rule record gets here.
                 raise ApplicationError(str(error), non_retryable=True) from None
@@ -83,6 +77,51 @@ class DeadlineActivities:
         logger.info("deadline.extended", extra={"request_id": extension.request_id})
         return plan
 
+    @activity.defn(name="change_clock")
+    def change_clock(self, change: ClockChangeInput) -> DeadlinePlan:
+        """Stop the clock for a clarification, or restart it and move both dates; idempotent."""
+        at = datetime.fromisoformat(change.at_iso)
+        with session_scope(self.resources.engine) as session:
+            request = load_request(session, change.request_id)
+            local_day = at.astimezone(ZoneInfo(request.legal_zone or FALLBACK_ZONE)).date()
+            paused = request.clarification_requested is not None
+            resumed = request.clarification_received is not None
+
+            if change.action == "pause" and not paused:
+                request.clarification_requested = local_day
+                detail: dict[str, str] = {"requested_on": local_day.isoformat()}
+            elif change.action == "resume" and paused and not resumed:
+                request.clarification_received = local_day
+                detail = self._move_dates(request)
+            else:
+                return self._plan(request)  # a retried attempt already made this change
+
+            session.add(request)
+            record_event(
+                session,
+                at=at,
+                request_id=request.id,
+                actor=f"portal:{change.requested_by}",
+                event=f"deadline.{'paused' if change.action == 'pause' else 'resumed'}",
+                detail=detail,
+            )
+            return self._plan(request)
+
+    def _move_dates(self, request: DataSubjectRequest) -> dict[str, str]:
+        extended = request.extended_at is not None
+        try:
+            deadlines = compute_deadlines(_clock_input(request, extended), ClockSettings())
+        except ClockInputError as error:
+            raise ApplicationError(str(error), non_retryable=True) from None
+        request.due_date = deadlines.internal_due
+        request.legal_limit = deadlines.legal_limit
+        return {
+            "received_on": str(request.clarification_received),
+            "paused_days": str(deadlines.paused_days),
+            "internal_due": str(deadlines.internal_due),
+            "legal_limit": str(deadlines.legal_limit),
+        }
+
     def _plan(self, request: DataSubjectRequest) -> DeadlinePlan:
         zone = request.legal_zone or FALLBACK_ZONE
         legal_limit = request.legal_limit or request.due_date
@@ -103,7 +142,27 @@ class DeadlineActivities:
             reminder_ats=reminders,
             acknowledgement_required=request.acknowledge_by is not None,
             extended=request.extended_at is not None,
+            pausable=_pausable(request),
+            paused=request.clarification_requested is not None
+            and request.clarification_received is None,
         )
+
+
+def _pausable(request: DataSubjectRequest) -> bool:
+    zone = ZoneInfo(request.legal_zone or FALLBACK_ZONE)
+    rule = rule_in_force(request.regime, request.received_at.astimezone(zone).date())
+    return rule.pauses_for_clarification
+
+
+def _clock_input(request: DataSubjectRequest, extended: bool) -> ClockInput:
+    return ClockInput(
+        regime=request.regime,
+        received_at=request.received_at,
+        kind=request.kind,
+        extended=extended,
+        clarification_requested=request.clarification_requested,
+        clarification_received=request.clarification_received,
+    )
 
 
 def deadline_met(day: date | None, zone: str | None, completed_at: datetime) -> bool | None:

@@ -115,6 +115,16 @@ class DeadlinePlan:
     reminder_ats: list[str] = field(default_factory=list)
     acknowledgement_required: bool = False
     extended: bool = False
+    pausable: bool = False  # the regime stops the clock while a clarification is awaited
+    paused: bool = False  # a clarification is awaited now: no deadline runs
+
+
+@dataclass
+class ClockChangeInput:
+    request_id: str
+    requested_by: str
+    action: str  # "pause" or "resume"
+    at_iso: str  # the workflow's time of the change
 
 
 @dataclass

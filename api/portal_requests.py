@@ -13,6 +13,11 @@ from fastapi import APIRouter, Form
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
+from api.clock_changes import (
+    ClockChangeNotAllowedError,
+    next_clock_action,
+    send_clock_change,
+)
 from api.context import AppServices, DatabaseSession, Now, Services
 from api.decisions import (
     DecisionChoice,
@@ -200,6 +205,33 @@ async def extend_deadline(
     return RedirectResponse(f"/portal/requests/{row.id}?{query}", status_code=303)
 
 
+@router.post("/requests/{request_id}/clock", response_class=HTMLResponse)
+async def change_clock(
+    request_id: str,
+    services: Services,
+    session: DatabaseSession,
+    login: PortalUserLogin,
+    now: Now,
+    viewer: ViewerPreferences,
+    action: Annotated[str, Form()] = "",
+) -> Response:
+    row = _request_or_404(session, request_id)
+    view = DetailView(services, session, login, viewer, row, now)
+    try:
+        await send_clock_change(services.gateway, row, action, login.user.username)
+    except (ClockChangeNotAllowedError, ExtensionRejectedError) as error:
+        return _detail_page(view, error=str(error), status_code=409)
+    except Exception as error:
+        logger.error(
+            "deadline.clock_change_failed",
+            extra={"request_id": row.id, "error": type(error).__name__},
+        )
+        message = "The workflow service could not be reached. The clock did not change; try again."
+        return _detail_page(view, error=message, status_code=503)
+
+    return RedirectResponse(f"/portal/requests/{row.id}?clock={action}", status_code=303)
+
+
 @router.get("/requests/{request_id}/record", response_model=None)
 def completion_record(request_id: str, session: DatabaseSession) -> FileResponse:
     row = _request_or_404(session, request_id)
@@ -258,6 +290,7 @@ def _detail_page(
         denial_bases=DENIAL_BASES,
         entered=entered or DecisionFormValues(),
         extendable=can_extend(row) and extension is None,
+        clock_action=next_clock_action(row),
         extension_bases=EXTENSION_BASES,
         extension_basis=extension_basis,
         extension=extension,

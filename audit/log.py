@@ -7,9 +7,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, text
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from database.engine import lock_for_append
 from database.types import utc_column
 
 GENESIS_HASH = "0" * 64
@@ -66,9 +67,8 @@ def record_event(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append an event in the caller's transaction, after the current head."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Serializes appenders so two events never claim the same sequence number.
-        session.execute(text("SELECT pg_advisory_xact_lock(7202)"))
+    # Serializes appenders so two events never claim the same sequence number.
+    lock_for_append(session, "audit_event", 7202)
     head = session.exec(select(AuditEvent).order_by(col(AuditEvent.sequence).desc())).first()
     sequence = 1 if head is None else head.sequence + 1
     previous_hash = GENESIS_HASH if head is None else head.entry_hash

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, create_engine
 
 
@@ -61,3 +61,20 @@ def checkpoint_sqlite(engine: Engine) -> None:
         return
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def lock_for_append(session: Session, table: str, advisory_key: int) -> None:
+    """Serialize appenders of a hash-chained table within the caller's transaction.
+
+    PostgreSQL takes a transaction-scoped advisory lock. On SQLite, pysqlite runs SELECTs
+    outside any transaction until the first write, so two processes could both read the
+    same head row; a write that changes nothing starts the transaction and takes the
+    database's write lock first, and the head read after it is current.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text(f"SELECT pg_advisory_xact_lock({advisory_key})"))
+    elif dialect == "sqlite":
+        # ``table`` is one of the module-level names of the callers, never input.
+        statement = f'UPDATE "{table}" SET sequence = sequence WHERE 1 = 0'  # noqa: S608
+        session.execute(text(statement))

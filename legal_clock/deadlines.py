@@ -7,7 +7,7 @@ inside Temporal workflows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from legal_clock.counting import add_business_days, add_calendar_days, add_months
@@ -98,6 +98,7 @@ def compute_deadlines(clock_input: ClockInput, settings: ClockSettings) -> Deadl
     """
     received_at = _checked_instant(clock_input.received_at)
     _check_fields(clock_input)
+    _check_clarification_in_time(clock_input, settings)
 
     try:
         versions = regime_versions(clock_input.regime)
@@ -321,6 +322,23 @@ def _check_fields(clock_input: ClockInput) -> None:
         raise ClockInputError(
             f"clarification received on {answered.isoformat()}, before it was requested "
             f"on {requested.isoformat()}"
+        )
+
+
+def _check_clarification_in_time(clock_input: ClockInput, settings: ClockSettings) -> None:
+    """Reject a clarification asked after the unpaused legal limit: a clock that has run out
+    cannot be stopped, so the pause must not revive it."""
+    requested = clock_input.clarification_requested
+    if requested is None:
+        return
+    unpaused = compute_deadlines(
+        replace(clock_input, clarification_requested=None, clarification_received=None),
+        settings,
+    )
+    if requested > unpaused.legal_limit:
+        raise ClockInputError(
+            f"clarification requested on {requested.isoformat()}, after the legal limit of "
+            f"{unpaused.legal_limit.isoformat()} had passed; the clock can no longer be paused"
         )
 
 

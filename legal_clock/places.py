@@ -140,7 +140,10 @@ def _member_state(
         code = normalize_subdivision(
             member_state, subdivision or settings.establishment_subdivision
         )
-        zone = SUBDIVISION_ZONES.get((member_state, code or ""), settings.establishment_time_zone)
+        # A country set without a zone must not keep another country's zone.
+        zone = settings.establishment_time_zone or SUBDIVISION_ZONES.get(
+            (member_state, code or ""), MEMBER_STATE_ZONES[member_state]
+        )
         return LegalPlace(member_state, code, zone)
 
     code = normalize_subdivision(member_state, subdivision)

@@ -33,9 +33,10 @@ class ClockSettings(BaseSettings):
         description="Subdivision of the establishment (for example BY for Bavaria) whose "
         "regional holidays also count.",
     )
-    establishment_time_zone: str = Field(
-        "Europe/Dublin",
-        description="IANA zone of the establishment; GDPR receipt dates are taken there.",
+    establishment_time_zone: str | None = Field(
+        None,
+        description="IANA zone of the establishment, where GDPR receipt dates are taken. "
+        "Unset, it is the zone of the establishment's country (or subdivision).",
     )
     uk_subdivision: str = Field(
         "ENG",

@@ -63,6 +63,9 @@ class DataSubjectRequest(SQLModel, table=True):
     extension_notice_by: date | None = Field(default=None)
     legal_zone: str | None = Field(default=None, max_length=40)
     extended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # A scope clarification that stops the clock (UK GDPR Art. 12A), as local dates.
+    clarification_requested: date | None = Field(default=None)
+    clarification_received: date | None = Field(default=None)
     extension_basis: str | None = Field(default=None, max_length=40)
     verified_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     completed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

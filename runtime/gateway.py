@@ -9,6 +9,8 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import FailureError
 
 from workflows.messages import (
+    ClockChange,
+    ClockChangeResult,
     DeadlineExtension,
     DeadlineExtensionResult,
     ErasureDecision,
@@ -24,7 +26,8 @@ class DecisionRejectedError(Exception):
 
 
 class ExtensionRejectedError(Exception):
-    """The workflow's validator rejected a deadline extension; its message gives the reason."""
+    """The workflow's validator rejected a deadline change (an extension, a pause or a
+    resumption); its message gives the reason."""
 
 
 class RequestGateway(Protocol):
@@ -39,6 +42,8 @@ class RequestGateway(Protocol):
     async def extend_deadline(
         self, request_id: str, extension: DeadlineExtension
     ) -> DeadlineExtensionResult: ...
+
+    async def change_clock(self, request_id: str, change: ClockChange) -> ClockChangeResult: ...
 
 
 class TemporalGateway:
@@ -83,6 +88,18 @@ class TemporalGateway:
         try:
             result: DeadlineExtensionResult = await handle.execute_update(
                 "extend_deadline", extension, result_type=DeadlineExtensionResult
+            )
+            return result
+        except WorkflowUpdateFailedError as error:
+            cause = error.cause
+            message = cause.message if isinstance(cause, FailureError) else str(error)
+            raise ExtensionRejectedError(message) from error
+
+    async def change_clock(self, request_id: str, change: ClockChange) -> ClockChangeResult:
+        handle = self.client.get_workflow_handle(workflow_id_for(request_id))
+        try:
+            result: ClockChangeResult = await handle.execute_update(
+                "change_clock", change, result_type=ClockChangeResult
             )
             return result
         except WorkflowUpdateFailedError as error:

@@ -42,6 +42,7 @@ def request_activities(resources: ActivityResources) -> list[Any]:
         destruction.destroy_subject_key,
         deadlines.plan_deadlines,
         deadlines.apply_extension,
+        deadlines.change_clock,
         completion.issue_completion_record,
     ]
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from database.engine import lock_for_append
 from vault.key_files import load_or_create_key_file
 from vault.models import LedgerEntry
 
@@ -58,8 +58,7 @@ def _entry_digest(
 
 def _lock_ledger(session: Session) -> None:
     # Two workers destroying keys at once must not both take the same sequence number.
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(7201)"))
+    lock_for_append(session, "destruction_ledger", 7201)
 
 
 def append_entry(

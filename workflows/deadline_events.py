@@ -28,8 +28,11 @@ def pending_events(
     """List the events not yet fired, earliest first.
 
     Reminders whose instant had already passed when the plan was set are dropped: after an
-    extension, the team should not get a burst of reminders for the new date at once.
+    extension, the team should not get a burst of reminders for the new date at once. While
+    the clock is paused no deadline runs, so there is no event at all.
     """
+    if plan.paused:
+        return []
     events = [
         DeadlineEvent(
             datetime.fromisoformat(at), f"reminder-{at}", "deadline_reminder", "internal_due"

@@ -78,6 +78,21 @@ class DeadlineExtensionResult:
 
 
 @dataclass
+class ClockChange:
+    """Stop the clock while a scope clarification is awaited, or restart it, by update."""
+
+    requested_by: str  # portal username of the staff member
+    action: str  # "pause" when the clarification is requested, "resume" when it arrives
+
+
+@dataclass
+class ClockChangeResult:
+    paused: bool
+    internal_due: str  # ISO dates in force after the change
+    legal_limit: str
+
+
+@dataclass
 class ErasureDecision:
     """A privacy-team member's decision on an erasure, sent as a workflow update."""
 

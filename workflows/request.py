@@ -14,6 +14,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.messages import (
         ApprovalEntry,
+        ClockChangeInput,
         CompletionInput,
         CompletionResult,
         DeadlinePlan,
@@ -33,6 +34,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.messages import (
         DENIAL_BASES,
         EXTENSION_BASES,
+        ClockChange,
+        ClockChangeResult,
         DeadlineExtension,
         DeadlineExtensionResult,
         ErasureDecision,
@@ -73,6 +76,7 @@ class DataSubjectRequestWorkflow:
         self._plan_set_at: datetime | None = None
         self._plan_version = 0
         self._finished = False
+        self._clock_paused_once = False
 
     @workflow.run
     async def run(self, request: RequestInput) -> RequestResult:
@@ -164,6 +168,10 @@ class DataSubjectRequestWorkflow:
             raise ApplicationError("this request has no deadline plan, so it cannot be extended")
         if self._finished:
             raise ApplicationError("this request is closed; its deadline can no longer change")
+        if plan.paused:
+            raise ApplicationError(
+                "the clock is paused for a clarification; resume it before extending"
+            )
         if plan.extended:
             raise ApplicationError(
                 f"the deadline was already extended (legal limit {plan.legal_limit}); "
@@ -184,6 +192,45 @@ class DataSubjectRequestWorkflow:
         if not extension.requested_by.strip():
             raise ApplicationError("requested_by must name the staff member who extended")
 
+    @workflow.update(name="change_clock")
+    async def change_clock(self, change: ClockChange) -> ClockChangeResult:
+        request = self._request
+        assert request is not None
+        plan = await self._call(
+            "change_clock",
+            ClockChangeInput(
+                request.request_id, change.requested_by, change.action, workflow.now().isoformat()
+            ),
+            DeadlinePlan,
+        )
+        self._set_plan(plan)
+        return ClockChangeResult(plan.paused, plan.internal_due, plan.legal_limit)
+
+    @change_clock.validator
+    def _validate_clock_change(self, change: ClockChange) -> None:
+        plan = self._plan
+        if plan is None or self._finished:
+            raise ApplicationError("this request has no running clock to pause or resume")
+        if not plan.pausable:
+            raise ApplicationError(
+                "this regime does not stop the clock for a clarification (only UK GDPR does)"
+            )
+        if change.action == "pause" and (plan.paused or self._clock_paused_once):
+            raise ApplicationError("the clock was already paused once for a clarification")
+        if change.action == "pause" and workflow.now() >= datetime.fromisoformat(
+            plan.legal_limit_at
+        ):
+            raise ApplicationError(
+                f"the legal limit ({plan.legal_limit}) has passed; a clarification can no "
+                "longer stop the clock"
+            )
+        if change.action == "resume" and not plan.paused:
+            raise ApplicationError("the clock is not paused, so there is nothing to resume")
+        if change.action not in ("pause", "resume"):
+            raise ApplicationError(f"action must be 'pause' or 'resume', not {change.action!r}")
+        if not change.requested_by.strip():
+            raise ApplicationError("requested_by must name the staff member")
+
     @workflow.query(name="progress")
     def progress(self) -> RequestProgress:
         decision = self._decision.decision if self._decision else None
@@ -196,6 +243,7 @@ class DataSubjectRequestWorkflow:
             await self._notify(request, "acknowledgement")
 
     def _set_plan(self, plan: DeadlinePlan) -> None:
+        self._clock_paused_once = self._clock_paused_once or plan.paused
         self._plan = plan
         self._plan_set_at = workflow.now()
         self._plan_version += 1

@@ -42,6 +42,8 @@ from vault.service import Vault
 from workflows.messages import (
     DENIAL_BASES,
     EXTENSION_BASES,
+    ClockChange,
+    ClockChangeResult,
     DeadlineExtension,
     DeadlineExtensionResult,
     ErasureDecision,
@@ -83,6 +85,7 @@ class RecordingGateway:
         self.verified: list[tuple[str, VerifiedSignal]] = []
         self.decisions: list[tuple[str, ErasureDecision]] = []
         self.extensions: list[tuple[str, DeadlineExtension]] = []
+        self.clock_changes: list[tuple[str, ClockChange]] = []
         self.fail_start_kinds: set[str] = set()
         self.fail_verified = False
         self.fail_decision = False
@@ -157,6 +160,17 @@ class RecordingGateway:
         )
         return DeadlineExtensionResult(
             extended.internal_due.isoformat(), extended.legal_limit.isoformat()
+        )
+
+    async def change_clock(self, request_id: str, change: ClockChange) -> ClockChangeResult:
+        # Records the call and answers as the workflow would; the clock's dates are covered
+        # by the workflow tests.
+        assert self.engine is not None, "change_clock needs the gateway's engine"
+        row = load_request(self.engine, request_id)
+        self.clock_changes.append((request_id, change))
+        legal_limit = row.legal_limit or row.due_date
+        return ClockChangeResult(
+            change.action == "pause", row.due_date.isoformat(), legal_limit.isoformat()
         )
 
 

@@ -26,7 +26,7 @@ from tests.api.conftest import (
     store_request,
 )
 from vault.service import Vault
-from workflows.messages import EXTENSION_BASES, DeadlineExtension
+from workflows.messages import EXTENSION_BASES, ClockChange, DeadlineExtension
 
 
 def update_request(engine: Engine, request_id: str, **values: Any) -> None:
@@ -591,3 +591,38 @@ async def test_extension_logs_ids_only(
     assert sent[0].__dict__["basis"] == "complexity"
     assert "Özdemir" not in caplog.text
     assert "oezdemir" not in caplog.text
+
+
+async def test_clock_pause_offered_for_uk(
+    portal_client: httpx.AsyncClient, store: Any, gateway: RecordingGateway
+) -> None:
+    uk_request = store(regime="uk_gdpr")
+    gdpr_request = store()
+    uk_page = await portal_client.get(f"/portal/requests/{uk_request}")
+    gdpr_page = await portal_client.get(f"/portal/requests/{gdpr_request}")
+
+    response = await portal_client.post(
+        f"/portal/requests/{uk_request}/clock",
+        data={"action": "pause", "csrf_token": csrf_token_in(uk_page.text)},
+    )
+    refused = await portal_client.post(
+        f"/portal/requests/{gdpr_request}/clock",
+        data={"action": "pause", "csrf_token": csrf_token_in(gdpr_page.text)},
+    )
+
+    assert "Pause clock: clarification requested" in uk_page.text
+    assert "Pause clock" not in gdpr_page.text
+    assert response.status_code == 303
+    assert gateway.clock_changes == [(uk_request, ClockChange("alice", "pause"))]
+    assert refused.status_code == 409
+    assert "cannot pause its clock now" in refused.text
+
+
+async def test_clock_resume_offered_when_paused(
+    portal_client: httpx.AsyncClient, store: Any
+) -> None:
+    request_id = store(regime="uk_gdpr", clarification_requested=date(2026, 3, 5))
+
+    page = await portal_client.get(f"/portal/requests/{request_id}")
+
+    assert "Resume clock: clarification received" in page.text

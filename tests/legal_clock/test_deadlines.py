@@ -286,3 +286,26 @@ def test_invalid_input(
     values.update(fields)
     with pytest.raises(ClockInputError, match=message):
         compute_deadlines(ClockInput(**values), clock_settings)  # type: ignore[arg-type]
+
+
+def test_clarification_after_limit_rejected(clock_settings: ClockSettings) -> None:
+    late = ClockInput(
+        regime="uk_gdpr",
+        received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        clarification_requested=date(2026, 5, 1),
+        clarification_received=date(2026, 5, 10),
+    )
+    with pytest.raises(ClockInputError, match="after the legal limit of 2026-04-02"):
+        compute_deadlines(late, clock_settings)
+
+
+def test_establishment_zone_follows_country(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DSRFLOW_CLOCK_ESTABLISHMENT_COUNTRY", "DE")
+    monkeypatch.delenv("DSRFLOW_CLOCK_ESTABLISHMENT_TIME_ZONE", raising=False)
+    # 22:30 UTC on 31 March is already 1 April in Berlin; 1 May is a holiday, 2-3 May a weekend.
+    result = compute_deadlines(
+        ClockInput(regime="gdpr", received_at=datetime(2026, 3, 31, 22, 30, tzinfo=UTC)),
+        ClockSettings(),
+    )
+    assert result.legal_zone == "Europe/Berlin"
+    assert result.legal_limit == date(2026, 5, 4)

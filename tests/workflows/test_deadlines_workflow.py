@@ -27,6 +27,8 @@ from tests.factories import submit_request
 from tests.mailbox import Mailbox
 from vault.service import Vault
 from workflows.messages import (
+    ClockChange,
+    ClockChangeResult,
     DeadlineExtension,
     DeadlineExtensionResult,
     ErasureDecision,
@@ -171,3 +173,75 @@ async def test_late_extension_rejected(
     record = await asyncio.to_thread(verify_record, Path(str(result.record_path)).read_bytes())
     assert record.extended is False
     assert record.internal_due_met is False  # 46 days in: past the internal due date (day 44)
+
+
+async def test_uk_clarification_pauses_clock(
+    client: Client,
+    time_skipping_env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    vault: Vault,
+    mailbox: Mailbox,
+) -> None:
+    now = await time_skipping_env.get_current_time()
+    request = submit_request(
+        engine,
+        vault,
+        settings,
+        email="clarify@example.co.uk",
+        kind="erasure",
+        country="GB",
+        now=now,
+    )
+    handle = await client.start_workflow(
+        DataSubjectRequestWorkflow.run,
+        request,
+        id=workflow_id_for(request.request_id),
+        task_queue=settings.task_queue,
+    )
+    await handle.signal("verified", VerifiedSignal())
+    for _ in range(200):
+        progress = await handle.query("progress", result_type=RequestProgress)
+        if progress.stage == "awaiting_approval":
+            break
+        await asyncio.sleep(0.05)
+    with Session(engine) as session:
+        before = session.get(DataSubjectRequest, request.request_id)
+        assert before is not None
+        limit_before = before.legal_limit
+
+    paused = await handle.execute_update(
+        "change_clock", ClockChange("carol", "pause"), result_type=ClockChangeResult
+    )
+    with pytest.raises(WorkflowUpdateFailedError) as extend_while_paused:
+        await handle.execute_update("extend_deadline", DeadlineExtension("carol", "complexity"))
+    await time_skipping_env.sleep(timedelta(days=10))
+    resumed = await handle.execute_update(
+        "change_clock", ClockChange("carol", "resume"), result_type=ClockChangeResult
+    )
+    with pytest.raises(WorkflowUpdateFailedError) as second_pause:
+        await handle.execute_update("change_clock", ClockChange("carol", "pause"))
+    await handle.execute_update("decide_erasure", ErasureDecision("approve", "carol"))
+    result = await handle.result()
+
+    assert paused.paused is True
+    assert "resume it before extending" in str(extend_while_paused.value.cause)
+    assert resumed.paused is False
+    assert "already paused once" in str(second_pause.value.cause)
+    assert result.status == "completed"
+    assert limit_before is not None
+    # The pause counts from the request day through the answer day, both included: 11 days.
+    # The dates before and after may each have rolled over a weekend or holiday, so the
+    # limit moves by 11 days give or take a roll.
+    moved = datetime.fromisoformat(resumed.legal_limit).date() - limit_before
+    assert timedelta(days=7) <= moved <= timedelta(days=15)
+    with Session(engine) as session:
+        resumption = [
+            e
+            for e in events_for_request(session, request.request_id)
+            if e.event == "deadline.resumed"
+        ]
+    assert len(resumption) == 1
+    assert resumption[0].detail["paused_days"] == "11"
+    sent = await team_notifications(handle)
+    assert not any(template == "deadline_escalation" for _, template, _ in sent)
