@@ -130,7 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     deadlines = commands.add_parser(
         "deadlines", help="print the internal due date, legal limit and other clocks of a request"
     )
-    deadlines.add_argument("--regime", help="regime identifier, for example gdpr, uk_gdpr, ccpa")
+    # Required, but checked in cli/deadlines.py so that the message can show an example.
+    deadlines.add_argument(
+        "--regime", help="required: regime identifier, for example gdpr, uk_gdpr, ccpa"
+    )
     deadlines.add_argument(
         "--kind",
         default="access",
@@ -139,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     deadlines.add_argument("--country", help="ISO 3166-1 alpha-2 country of the legal place")
     deadlines.add_argument("--subdivision", help="subdivision code, for example BY or DE-BY")
     deadlines.add_argument(
-        "--received", help="instant of receipt, ISO 8601 with offset, e.g. 2026-03-02T09:00:00Z"
+        "--received",
+        help="required: instant of receipt, ISO 8601 with offset, e.g. 2026-03-02T09:00:00Z",
     )
     deadlines.add_argument("--subject-tz", help="IANA time zone of the data subject")
     deadlines.add_argument("--identity-received", help="date identity information arrived")

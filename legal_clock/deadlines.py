@@ -316,7 +316,8 @@ def _check_fields(clock_input: ClockInput) -> None:
     answered = clock_input.clarification_received
     if (requested is None) != (answered is None):
         raise ClockInputError(
-            "clarification_requested and clarification_received must be given together"
+            "the clarification request date and the clarification answer date must be given "
+            "together (--clarification-requested and --clarification-received)"
         )
     if requested is not None and answered is not None and answered < requested:
         raise ClockInputError(
