@@ -126,3 +126,17 @@ class ExtensionResponse(BaseModel):
     request_id: str
     internal_due: date = Field(description="The new internal due date")
     legal_limit: date = Field(description="The new legal limit")
+
+
+class ClockChangeBody(BaseModel):
+    action: Literal["pause", "resume"] = Field(
+        description="`pause` when a scope clarification is requested from the subject, "
+        "`resume` when it arrives (UK GDPR only)"
+    )
+
+
+class ClockChangeResponse(BaseModel):
+    request_id: str
+    paused: bool
+    internal_due: date = Field(description="The internal due date in force after the change")
+    legal_limit: date = Field(description="The legal limit in force after the change")

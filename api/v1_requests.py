@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlmodel import Session, col, select
 
+from api.clock_changes import ClockChangeNotAllowedError, send_clock_change
 from api.context import DatabaseSession, Now, Services
 from api.decisions import (
     DecisionChoice,
@@ -26,6 +27,8 @@ from api.request_deadlines import (
     filter_by_deadline,
 )
 from api.schemas import (
+    ClockChangeBody,
+    ClockChangeResponse,
     DecisionBody,
     DecisionResponse,
     ExtensionBody,
@@ -175,3 +178,43 @@ def _request_or_404(session: Session, request_id: str) -> DataSubjectRequest:
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"request {request_id} not found")
     return row
+
+
+@router.post(
+    "/{request_id}/clock",
+    responses={
+        409: {
+            "description": "Not a UK GDPR request, closed, not in the state for this action, or "
+            "rejected by the workflow's validator, whose message is passed through"
+        },
+        503: {"description": "The workflow service could not be reached"},
+    },
+)
+async def change_clock(
+    request_id: str,
+    body: ClockChangeBody,
+    services: Services,
+    session: DatabaseSession,
+    user: ApiUser,
+) -> ClockChangeResponse:
+    """Pause the clock while a scope clarification is awaited, or resume it; once each."""
+    row = _request_or_404(session, request_id)
+    try:
+        result = await send_clock_change(services.gateway, row, body.action, user.username)
+    except (ClockChangeNotAllowedError, ExtensionRejectedError) as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
+    except Exception as error:
+        logger.error(
+            "deadline.clock_change_failed",
+            extra={"request_id": row.id, "error": type(error).__name__},
+        )
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail="the workflow service could not be reached; the clock did not change, try again",
+        ) from None
+    return ClockChangeResponse(
+        request_id=row.id,
+        paused=result.paused,
+        internal_due=date.fromisoformat(result.internal_due),
+        legal_limit=date.fromisoformat(result.legal_limit),
+    )

@@ -326,3 +326,39 @@ async def test_list_filters_by_deadline(
     assert [item["id"] for item in after.json()] == [request_id]
     assert closed not in {item["id"] for item in after.json()}
     assert invalid.status_code == 422
+
+
+async def test_clock_change_through_api(
+    client: httpx.AsyncClient,
+    portal_user: str,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    gateway: RecordingGateway,
+) -> None:
+    uk_request = store_request(engine, vault, settings, status="in_progress")
+    with session_scope(engine) as session:
+        row = session.get(DataSubjectRequest, uk_request)
+        assert row is not None
+        row.regime = "uk_gdpr"
+        session.add(row)
+    other = store_request(engine, vault, settings, status="in_progress", email="d@example.net")
+    headers = await bearer_headers(client, portal_user)
+
+    paused = await client.post(
+        f"/api/v1/requests/{uk_request}/clock", json={"action": "pause"}, headers=headers
+    )
+    refused = await client.post(
+        f"/api/v1/requests/{other}/clock", json={"action": "pause"}, headers=headers
+    )
+    invalid = await client.post(
+        f"/api/v1/requests/{uk_request}/clock", json={"action": "stop"}, headers=headers
+    )
+    anonymous = await client.post(f"/api/v1/requests/{uk_request}/clock", json={"action": "pause"})
+
+    assert paused.status_code == 200
+    assert paused.json()["paused"] is True
+    assert [change.action for _, change in gateway.clock_changes] == ["pause"]
+    assert refused.status_code == 409
+    assert invalid.status_code == 422
+    assert anonymous.status_code == 401
