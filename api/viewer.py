@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from legal_clock.instants import UnknownTimeZoneError, load_zone
+from localization.negotiation import ranked_language_tags
 
 ZONE_QUERY_PARAMETER = "tz"
 ZONE_COOKIE = "dsrflow_tz"
@@ -39,8 +40,6 @@ ZONE_CHOICES = (
     "America/Toronto",
     "America/Sao_Paulo",
 )
-# Maximum Accept-Language entries read. Browsers send a handful, so more is not worth parsing.
-MAX_LANGUAGE_ENTRIES = 20
 
 
 @dataclass(frozen=True)
@@ -106,37 +105,12 @@ def locale_from_header(header: str) -> Locale:
     Unlike the page-language negotiation, this keeps region subtags: en-GB and en-US write
     dates differently.
     """
-    for tag in _ranked_tags(header):
+    for tag in ranked_language_tags(header):
         try:
             return Locale.parse(tag, sep="-")
         except (ValueError, UnknownLocaleError):
             continue
     return DEFAULT_LOCALE
-
-
-def _ranked_tags(header: str) -> list[str]:
-    """Language tags from an Accept-Language header, highest quality first, q=0 left out."""
-    ranked: list[tuple[float, int, str]] = []
-    for position, entry in enumerate(header.split(",")[:MAX_LANGUAGE_ENTRIES]):
-        tag, _, parameters = entry.strip().partition(";")
-        tag = tag.strip()
-        if not tag or tag == "*":
-            continue
-
-        quality = 1.0
-        parameters = parameters.strip()
-        if parameters.startswith("q="):
-            try:
-                quality = float(parameters[2:])
-            except ValueError:
-                continue
-        if quality <= 0:
-            continue
-        # Negative position: among equal qualities, the earlier entry sorts first.
-        ranked.append((quality, -position, tag))
-
-    ranked.sort(reverse=True)
-    return [tag for _, _, tag in ranked]
 
 
 def _known_zone(name: str) -> str | None:

@@ -17,16 +17,28 @@ def negotiate_locale(requested: str | None, accept_language: str | None) -> str:
     return DEFAULT_LOCALE
 
 
+# A longer header is cut here, so a crafted one cannot make every request sort thousands.
+MAX_LANGUAGE_ENTRIES = 20
+
+
 def _ranked_languages(header: str) -> list[str]:
     """Primary language subtags from an Accept-Language header, highest quality first.
 
-    ``de-AT;q=0.8`` counts as ``de``; entries with q=0 or a malformed q are skipped.
+    ``de-AT;q=0.8`` counts as ``de``.
+    """
+    return [tag.split("-")[0].lower() for tag in ranked_language_tags(header)]
+
+
+def ranked_language_tags(header: str) -> list[str]:
+    """Language tags from an Accept-Language header, highest quality first.
+
+    Entries with q=0, a malformed q, or the wildcard are left out.
     """
     ranked: list[tuple[float, int, str]] = []
-    for position, entry in enumerate(header.split(",")):
+    for position, entry in enumerate(header.split(",")[:MAX_LANGUAGE_ENTRIES]):
         tag, _, parameters = entry.strip().partition(";")
-        language = tag.strip().split("-")[0].lower()
-        if not language or language == "*":
+        tag = tag.strip()
+        if not tag or tag == "*":
             continue
 
         quality = 1.0
@@ -38,8 +50,8 @@ def _ranked_languages(header: str) -> list[str]:
                 continue
         if quality <= 0:
             continue
-        # Negative position: among equal qualities, the earlier entry wins after sorting.
-        ranked.append((quality, -position, language))
+        # Negative position: among equal qualities, the earlier entry sorts first.
+        ranked.append((quality, -position, tag))
 
     ranked.sort(reverse=True)
-    return [language for _, _, language in ranked]
+    return [tag for _, _, tag in ranked]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDReusePolicy
@@ -19,6 +19,8 @@ from workflows.messages import (
     VerifiedSignal,
     workflow_id_for,
 )
+
+ResultT = TypeVar("ResultT")
 
 
 class DecisionRejectedError(Exception):
@@ -70,39 +72,40 @@ class TemporalGateway:
     async def decide_erasure(
         self, request_id: str, decision: ErasureDecision
     ) -> ErasureDecisionResult:
-        handle = self.client.get_workflow_handle(workflow_id_for(request_id))
-        try:
-            result: ErasureDecisionResult = await handle.execute_update(
-                "decide_erasure", decision, result_type=ErasureDecisionResult
-            )
-            return result
-        except WorkflowUpdateFailedError as error:
-            cause = error.cause
-            message = cause.message if isinstance(cause, FailureError) else str(error)
-            raise DecisionRejectedError(message) from error
+        return await self._update(
+            request_id, "decide_erasure", decision, ErasureDecisionResult, DecisionRejectedError
+        )
 
     async def extend_deadline(
         self, request_id: str, extension: DeadlineExtension
     ) -> DeadlineExtensionResult:
-        handle = self.client.get_workflow_handle(workflow_id_for(request_id))
-        try:
-            result: DeadlineExtensionResult = await handle.execute_update(
-                "extend_deadline", extension, result_type=DeadlineExtensionResult
-            )
-            return result
-        except WorkflowUpdateFailedError as error:
-            cause = error.cause
-            message = cause.message if isinstance(cause, FailureError) else str(error)
-            raise ExtensionRejectedError(message) from error
+        return await self._update(
+            request_id,
+            "extend_deadline",
+            extension,
+            DeadlineExtensionResult,
+            ExtensionRejectedError,
+        )
 
     async def change_clock(self, request_id: str, change: ClockChange) -> ClockChangeResult:
+        return await self._update(
+            request_id, "change_clock", change, ClockChangeResult, ExtensionRejectedError
+        )
+
+    async def _update(
+        self,
+        request_id: str,
+        name: str,
+        argument: object,
+        result_type: type[ResultT],
+        rejected: type[Exception],
+    ) -> ResultT:
+        """Run a workflow update; a validator's rejection becomes ``rejected`` with its message."""
         handle = self.client.get_workflow_handle(workflow_id_for(request_id))
         try:
-            result: ClockChangeResult = await handle.execute_update(
-                "change_clock", change, result_type=ClockChangeResult
-            )
+            result: ResultT = await handle.execute_update(name, argument, result_type=result_type)
             return result
         except WorkflowUpdateFailedError as error:
             cause = error.cause
             message = cause.message if isinstance(cause, FailureError) else str(error)
-            raise ExtensionRejectedError(message) from error
+            raise rejected(message) from error

@@ -338,6 +338,7 @@ async def test_openapi_lists_api_only(client: httpx.AsyncClient) -> None:
         "/api/v1/requests/{request_id}",
         "/api/v1/requests/{request_id}/decision",
         "/api/v1/requests/{request_id}/extension",
+        "/api/v1/requests/{request_id}/clock",
     }
 
 
