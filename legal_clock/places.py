@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from legal_clock.calendars import HolidayCalendar, normalize_subdivision
+from legal_clock.calendars import CANADA_FEDERAL_CATEGORIES, HolidayCalendar, normalize_subdivision
 from legal_clock.regimes import GDPR_COUNTRIES
 from legal_clock.rules import CalendarSource, PlaceKind, RuleRecord
 from legal_clock.settings import ClockSettings
@@ -121,7 +121,7 @@ def holiday_calendar_for(rule: RuleRecord, place: LegalPlace) -> HolidayCalendar
     if rule.calendar is CalendarSource.CANADA:
         # The package's public and federal-government categories together come closest to the
         # holidays listed in the Interpretation Act s. 35.
-        return HolidayCalendar("CA", place.subdivision, ("public", "government"))
+        return HolidayCalendar("CA", place.subdivision, CANADA_FEDERAL_CATEGORIES)
     return HolidayCalendar(place.country, place.subdivision)
 
 

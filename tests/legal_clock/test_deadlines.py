@@ -53,8 +53,8 @@ def _compute(
         ("pipeda", date(2026, 6, 1), {}, date(2026, 7, 1), date(2026, 7, 2)),
         # Good Friday moves to Saturday, which is not a holiday under the Interpretation Act.
         ("pipeda", date(2026, 3, 4), {}, date(2026, 4, 3), date(2026, 4, 4)),
-        # A Sunday limit moves to Monday.
-        ("pipeda", date(2026, 3, 6), {}, date(2026, 4, 5), date(2026, 4, 6)),
+        # Sunday 5 April, then Easter Monday (an Interpretation Act s. 35 holiday).
+        ("pipeda", date(2026, 3, 6), {}, date(2026, 4, 5), date(2026, 4, 7)),
         ("pipeda", date(2026, 3, 2), {"extended": True}, date(2026, 5, 1), date(2026, 5, 1)),
         ("ctdpa", date(2026, 3, 2), {"extended": True}, date(2026, 5, 31), date(2026, 5, 31)),
         ("ucpa", date(2026, 3, 2), {"extended": True}, date(2026, 5, 31), date(2026, 5, 31)),
@@ -309,3 +309,13 @@ def test_establishment_zone_follows_country(monkeypatch: pytest.MonkeyPatch) -> 
     )
     assert result.legal_zone == "Europe/Berlin"
     assert result.legal_limit == date(2026, 5, 4)
+
+
+def test_pipeda_ignores_boxing_day(clock_settings: ClockSettings) -> None:
+    # 30 days from Saturday 28 November 2026 is Monday 28 December: Boxing Day observed in the
+    # federal government calendar, but not a holiday under Interpretation Act s. 35.
+    result = compute_deadlines(
+        ClockInput(regime="pipeda", received_at=datetime(2026, 11, 28, 15, tzinfo=UTC)),
+        clock_settings,
+    )
+    assert result.legal_limit == date(2026, 12, 28)
