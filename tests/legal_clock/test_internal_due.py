@@ -4,8 +4,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from legal_clock.due_dates import add_business_days, add_one_month, due_date_for
+from legal_clock.calendars import is_weekday
+from legal_clock.counting import MonthEnd, add_business_days, add_months
+from legal_clock.deadlines import ClockInput, ClockInputError, Deadlines, compute_deadlines
 from legal_clock.regimes import UnsupportedJurisdictionError, jurisdiction_for
+from legal_clock.settings import ClockSettings
+
+
+def deadlines_for(regime: str, kind: str, received: datetime, settings: ClockSettings) -> Deadlines:
+    return compute_deadlines(ClockInput(regime=regime, received_at=received, kind=kind), settings)
 
 
 @pytest.mark.parametrize(
@@ -18,11 +25,11 @@ from legal_clock.regimes import UnsupportedJurisdictionError, jurisdiction_for
     ],
 )
 def test_add_one_month(start: date, expected: date) -> None:
-    assert add_one_month(start) == expected
+    assert add_months(start, 1, MonthEnd.CLAMP_TO_LAST_DAY) == expected
 
 
 def test_business_days_skip_weekends() -> None:
-    assert add_business_days(date(2026, 3, 25), 15) == date(2026, 4, 15)
+    assert add_business_days(date(2026, 3, 25), 15, is_weekday) == date(2026, 4, 15)
 
 
 @pytest.mark.parametrize(
@@ -35,24 +42,28 @@ def test_business_days_skip_weekends() -> None:
         ("lgpd", "access", datetime(2026, 3, 2, 15, tzinfo=UTC), date(2026, 3, 17)),
     ],
 )
-def test_due_date_for(regime: str, kind: str, received: datetime, expected: date) -> None:
-    assert due_date_for(regime, kind, received).due == expected
+def test_internal_due_date(
+    regime: str, kind: str, received: datetime, expected: date, clock_settings: ClockSettings
+) -> None:
+    assert deadlines_for(regime, kind, received, clock_settings).internal_due == expected
 
 
-def test_receipt_date_taken_in_legal_zone() -> None:
+def test_receipt_date_taken_in_legal_zone(clock_settings: ClockSettings) -> None:
     # 23:30 UTC on 31 March is already 1 April in Dublin, the default establishment.
-    due = due_date_for("gdpr", "access", datetime(2026, 3, 31, 23, 30, tzinfo=UTC))
-    assert due.due == date(2026, 5, 1)
+    received = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+    assert deadlines_for("gdpr", "access", received, clock_settings).internal_due == date(
+        2026, 5, 1
+    )
 
 
-def test_due_date_names_rule_version() -> None:
-    due = due_date_for("gdpr", "access", datetime(2026, 3, 2, 9, tzinfo=UTC))
-    assert due.rule == "gdpr@2018-05-25"
+def test_deadlines_name_rule_version(clock_settings: ClockSettings) -> None:
+    received = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    assert deadlines_for("gdpr", "access", received, clock_settings).rule == "gdpr@2018-05-25"
 
 
-def test_naive_receipt_rejected() -> None:
-    with pytest.raises(ValueError, match="timezone-aware"):
-        due_date_for("gdpr", "access", datetime(2026, 1, 31, 12))  # noqa: DTZ001
+def test_naive_receipt_rejected(clock_settings: ClockSettings) -> None:
+    with pytest.raises(ClockInputError, match="timezone-aware"):
+        deadlines_for("gdpr", "access", datetime(2026, 1, 31, 12), clock_settings)  # noqa: DTZ001
 
 
 @pytest.mark.parametrize(
