@@ -1,4 +1,4 @@
-"""What every activity needs: settings, the database, the vault and the clock."""
+"""Dependencies shared by every activity: settings, the database, the vault and the clock."""
 
 from __future__ import annotations
 

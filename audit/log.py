@@ -21,7 +21,7 @@ class AuditChainError(Exception):
 
 
 class AuditEvent(SQLModel, table=True):
-    """One state change. ``detail`` holds ids and statuses only, never personal data."""
+    """One state change. ``detail`` contains ids and statuses only, never personal data."""
 
     __tablename__ = "audit_event"
 

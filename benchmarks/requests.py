@@ -7,7 +7,7 @@ sends the verification signal itself, so the figures measure dsrflow, not a pers
     .venv/bin/python benchmarks/requests.py --requests 20
 
 Baseline: Fides completes one access request in about 0.4-0.8 s and one erasure in about 1 s
-on an 11-table sample dataset, one request at a time; the target is a p50 under 1 s.
+on an 11-table sample dataset, one request at a time. The target is a p50 under 1 s.
 """
 
 from __future__ import annotations

@@ -54,8 +54,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 def checkpoint_sqlite(engine: Engine) -> None:
     """Fold the SQLite write-ahead log into the main file and truncate it.
 
-    Called after a key is destroyed: until the checkpoint, the WAL still holds the page
-    image with the wrapped key.
+    Called after a key is destroyed, because until the checkpoint the WAL still contains
+    the page image with the wrapped key.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -68,8 +68,8 @@ def lock_for_append(session: Session, table: str, advisory_key: int) -> None:
 
     PostgreSQL takes a transaction-scoped advisory lock. On SQLite, pysqlite runs SELECTs
     outside any transaction until the first write, so two processes could both read the
-    same head row; a write that changes nothing starts the transaction and takes the
-    database's write lock first, and the head read after it is current.
+    same head row. A write that changes nothing therefore starts the transaction and takes
+    the database's write lock first, and the head read after it is current.
     """
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":

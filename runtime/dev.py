@@ -56,10 +56,10 @@ def run_dev(settings: Settings) -> int:
 
     Returns 0 after Ctrl-C, 1 when a child process died on its own, 2 when a port is taken.
     """
-    taken = _taken_ports(settings)
-    if taken:
+    busy = _busy_ports(settings)
+    if busy:
         sys.stderr.write(
-            f"cannot start: port(s) {', '.join(taken)} already in use on this machine. "
+            f"cannot start: port(s) {', '.join(busy)} already in use on this machine. "
             "Is `dsrflow dev` already running? Stop it, or choose other ports with "
             "DSRFLOW_API_PORT, DSRFLOW_TEMPORAL_ADDRESS, DSRFLOW_TEMPORAL_UI_PORT and "
             "DSRFLOW_SMTP_PORT.\n"
@@ -108,16 +108,16 @@ def run_dev(settings: Settings) -> int:
     return 0
 
 
-def _taken_ports(settings: Settings) -> list[str]:
+def _busy_ports(settings: Settings) -> list[str]:
     temporal_host, temporal_port = split_address(settings.temporal_address)
-    wanted = [
+    needed = [
         (settings.api_host, settings.api_port),
         (temporal_host, temporal_port),
         (temporal_host, settings.temporal_ui_port),
     ]
     if settings.mail_sink:
-        wanted.append((settings.smtp_host, settings.smtp_port))
-    return [f"{host}:{port}" for host, port in wanted if port_in_use(host, port)]
+        needed.append((settings.smtp_host, settings.smtp_port))
+    return [f"{host}:{port}" for host, port in needed if port_in_use(host, port)]
 
 
 def _announce(settings: Settings) -> None:

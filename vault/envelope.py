@@ -17,7 +17,7 @@ WRAP_VERSION = b"\x01"
 
 
 class KeyEncryptionKeyProvider(Protocol):
-    """What the vault needs from a KEK source: a local file now, a KMS or HSM later."""
+    """Interface of a KEK source: a local file now, a KMS or HSM later."""
 
     kek_id: str
 

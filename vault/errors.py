@@ -1,4 +1,4 @@
-"""Vault errors. Decryption failures are deliberately opaque: they never say why."""
+"""Vault errors. Decryption failures are deliberately opaque and give no reason."""
 
 
 class DecryptionError(Exception):

@@ -18,7 +18,7 @@ FIELD_VERSION = b"\x01"
 
 @dataclass(frozen=True)
 class FieldPlace:
-    """Where a value lives. Moving ciphertext to another place makes it undecryptable."""
+    """Location of a value. Ciphertext moved to another location no longer decrypts."""
 
     table: str
     column: str

@@ -13,7 +13,7 @@ def load_or_create_key_file(path: Path, size: int = 32) -> bytes:
         key = path.read_bytes()
         if len(key) != size:
             raise ValueError(
-                f"key file {path} holds {len(key)} bytes, expected {size}; "
+                f"key file {path} contains {len(key)} bytes, expected {size}; "
                 "restore it from backup or remove it only if no data was ever encrypted with it"
             )
         return key

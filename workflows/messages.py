@@ -1,6 +1,6 @@
 """Inputs and results of the request workflow, its signals and updates.
 
-Every field is an opaque id, a status or a number: Temporal never sees personal data.
+Every field is an opaque id, a status or a number, so no personal data reaches Temporal.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class ErasureDecisionResult:
 
 @dataclass
 class RequestProgress:
-    """What the workflow is doing now, returned by the ``progress`` query."""
+    """Current stage and completed steps of the workflow, returned by the ``progress`` query."""
 
     stage: str
     verified: bool

@@ -163,7 +163,7 @@ class RecordingGateway:
         )
 
     async def change_clock(self, request_id: str, change: ClockChange) -> ClockChangeResult:
-        # Records the call and answers as the workflow would; the clock's dates are covered
+        # Records the call and returns what the workflow would. The clock's dates are covered
         # by the workflow tests.
         assert self.engine is not None, "change_clock needs the gateway's engine"
         row = load_request(self.engine, request_id)
