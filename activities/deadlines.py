@@ -14,10 +14,11 @@ from activities.messages import ClockChangeInput, DeadlinePlan, ExtensionInput, 
 from activities.resources import ActivityResources
 from audit.log import record_event
 from database.engine import session_scope
-from legal_clock.deadlines import ClockInput, ClockInputError, compute_deadlines
+from legal_clock.deadlines import ClockInputError, compute_deadlines
 from legal_clock.instants import end_of_local_day
 from legal_clock.rules import rule_in_force
 from legal_clock.settings import ClockSettings
+from request_store.clock_input import clock_input_for
 from request_store.models import DataSubjectRequest
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,9 @@ class DeadlineActivities:
                 return self._plan(request)  # a retried attempt already applied it
 
             try:
-                deadlines = compute_deadlines(_clock_input(request, extended=True), ClockSettings())
+                deadlines = compute_deadlines(
+                    clock_input_for(request, extended=True), ClockSettings()
+                )
             except ClockInputError as error:
                 # The validator checks this first, so only a changed rule record gets here.
                 raise ApplicationError(str(error), non_retryable=True) from None
@@ -54,6 +57,8 @@ class DeadlineActivities:
                 "internal_due": str(request.due_date),
                 "legal_limit": str(request.legal_limit),
             }
+            request.original_due_date = request.due_date
+            request.original_legal_limit = request.legal_limit
             request.due_date = deadlines.internal_due
             request.legal_limit = deadlines.legal_limit
             request.extended_at = now
@@ -108,9 +113,8 @@ class DeadlineActivities:
             return self._plan(request)
 
     def _move_dates(self, request: DataSubjectRequest) -> dict[str, str]:
-        extended = request.extended_at is not None
         try:
-            deadlines = compute_deadlines(_clock_input(request, extended), ClockSettings())
+            deadlines = compute_deadlines(clock_input_for(request), ClockSettings())
         except ClockInputError as error:
             raise ApplicationError(str(error), non_retryable=True) from None
         request.due_date = deadlines.internal_due
@@ -152,17 +156,6 @@ def _pausable(request: DataSubjectRequest) -> bool:
     zone = ZoneInfo(request.legal_zone or FALLBACK_ZONE)
     rule = rule_in_force(request.regime, request.received_at.astimezone(zone).date())
     return rule.pauses_for_clarification
-
-
-def _clock_input(request: DataSubjectRequest, extended: bool) -> ClockInput:
-    return ClockInput(
-        regime=request.regime,
-        received_at=request.received_at,
-        kind=request.kind,
-        extended=extended,
-        clarification_requested=request.clarification_requested,
-        clarification_received=request.clarification_received,
-    )
 
 
 def deadline_met(day: date | None, zone: str | None, completed_at: datetime) -> bool | None:

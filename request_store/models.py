@@ -67,6 +67,15 @@ class DataSubjectRequest(SQLModel, table=True):
     clarification_requested: date | None = Field(default=None)
     clarification_received: date | None = Field(default=None)
     extension_basis: str | None = Field(default=None, max_length=40)
+    # Both dates as they stood before the extension moved them; null until one is made.
+    original_due_date: date | None = Field(default=None)
+    original_legal_limit: date | None = Field(default=None)
+    # The local date (legal zone) the subject confirmed identity, where the regime starts its
+    # clock then (UK GDPR Art. 12A, or GDPR when the identity setting is on).
+    identity_received: date | None = Field(default=None)
+    # The IANA zone the subject's browser reported, if any. It can only make the internal due
+    # date earlier; it is coarser than the jurisdiction already stored beside it.
+    subject_time_zone: str | None = Field(default=None, max_length=64)
     verified_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     completed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     # The requester's email and name, encrypted under the subject key: unreadable after erasure.

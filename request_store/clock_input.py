@@ -1,0 +1,25 @@
+"""The legal clock's view of a stored request: the facts its deadlines are counted from."""
+
+from __future__ import annotations
+
+from legal_clock.deadlines import ClockInput
+from request_store.models import DataSubjectRequest
+
+
+def clock_input_for(request: DataSubjectRequest, *, extended: bool | None = None) -> ClockInput:
+    """Build the clock input of a stored request.
+
+    ``extended`` defaults to whether the request was extended; pass False to count the
+    original period of an extended request. The establishment and any US state come from the
+    clock's settings, as at intake, so a recount gives the dates intake stored.
+    """
+    return ClockInput(
+        regime=request.regime,
+        received_at=request.received_at,
+        kind=request.kind,
+        subject_tz=request.subject_time_zone,
+        identity_received=request.identity_received,
+        clarification_requested=request.clarification_requested,
+        clarification_received=request.clarification_received,
+        extended=request.extended_at is not None if extended is None else extended,
+    )
