@@ -10,7 +10,13 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.lookup import load_request
-from activities.messages import ClockChangeInput, DeadlinePlan, ExtensionInput, RequestRef
+from activities.messages import (
+    ClockChangeInput,
+    DeadlinePlan,
+    ExtensionInput,
+    IdentityConfirmation,
+    RequestRef,
+)
 from activities.resources import ActivityResources
 from audit.log import record_event
 from database.engine import session_scope
@@ -88,7 +94,7 @@ class DeadlineActivities:
         at = datetime.fromisoformat(change.at_iso)
         with session_scope(self.resources.engine) as session:
             request = load_request(session, change.request_id)
-            local_day = at.astimezone(ZoneInfo(request.legal_zone or FALLBACK_ZONE)).date()
+            local_day = _local_day(request, at)
             paused = request.clarification_requested is not None
             resumed = request.clarification_received is not None
 
@@ -97,7 +103,7 @@ class DeadlineActivities:
                 detail: dict[str, str] = {"requested_on": local_day.isoformat()}
             elif change.action == "resume" and paused and not resumed:
                 request.clarification_received = local_day
-                detail = self._move_dates(request)
+                detail = {"received_on": local_day.isoformat(), **self._move_dates(request)}
             else:
                 return self._plan(request)  # a retried attempt already made this change
 
@@ -112,15 +118,50 @@ class DeadlineActivities:
             )
             return self._plan(request)
 
+    @activity.defn(name="start_clock_at_identity")
+    def start_clock_at_identity(self, confirmation: IdentityConfirmation) -> DeadlinePlan:
+        """Record the local date identity was confirmed and recount from it; idempotent.
+
+        Regimes whose clock runs from receipt get the same dates back; UK GDPR (Art. 12A), and
+        GDPR when its identity setting is on, start the clock on this date instead.
+        """
+        at = datetime.fromisoformat(confirmation.confirmed_at_iso)
+        with session_scope(self.resources.engine) as session:
+            request = load_request(session, confirmation.request_id)
+            if request.identity_received is not None:
+                return self._plan(request)  # a retried attempt already recorded it
+
+            request.identity_received = _local_day(request, at)
+            previous = (request.due_date, request.legal_limit)
+            detail = self._move_dates(request)
+            session.add(request)
+            if previous != (request.due_date, request.legal_limit):
+                record_event(
+                    session,
+                    at=at,
+                    request_id=request.id,
+                    actor="workflow",
+                    event="deadline.started_at_identity",
+                    detail={"identity_received": request.identity_received.isoformat(), **detail},
+                )
+            return self._plan(request)
+
     def _move_dates(self, request: DataSubjectRequest) -> dict[str, str]:
+        """Recount every date from the stored facts, keeping an extension's originals in step."""
         try:
             deadlines = compute_deadlines(clock_input_for(request), ClockSettings())
+            original = compute_deadlines(clock_input_for(request, extended=False), ClockSettings())
         except ClockInputError as error:
             raise ApplicationError(str(error), non_retryable=True) from None
+
         request.due_date = deadlines.internal_due
         request.legal_limit = deadlines.legal_limit
+        request.extension_notice_by = deadlines.extension_notice_by
+        if request.extended_at is not None:
+            request.original_due_date = original.internal_due
+            request.original_legal_limit = original.legal_limit
         return {
-            "received_on": str(request.clarification_received),
+            "start": deadlines.start.isoformat(),
             "paused_days": str(deadlines.paused_days),
             "internal_due": str(deadlines.internal_due),
             "legal_limit": str(deadlines.legal_limit),
@@ -156,6 +197,10 @@ def _pausable(request: DataSubjectRequest) -> bool:
     zone = ZoneInfo(request.legal_zone or FALLBACK_ZONE)
     rule = rule_in_force(request.regime, request.received_at.astimezone(zone).date())
     return rule.pauses_for_clarification
+
+
+def _local_day(request: DataSubjectRequest, at: datetime) -> date:
+    return at.astimezone(ZoneInfo(request.legal_zone or FALLBACK_ZONE)).date()
 
 
 def deadline_met(day: date | None, zone: str | None, completed_at: datetime) -> bool | None:

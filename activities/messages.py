@@ -128,6 +128,14 @@ class ClockChangeInput:
 
 
 @dataclass
+class IdentityConfirmation:
+    """The subject confirmed identity; regimes that start the clock then recount from it."""
+
+    request_id: str
+    confirmed_at_iso: str  # the workflow's time of the confirmation
+
+
+@dataclass
 class ExtensionInput:
     request_id: str
     requested_by: str

@@ -43,6 +43,7 @@ def request_activities(resources: ActivityResources) -> list[Any]:
         deadlines.plan_deadlines,
         deadlines.apply_extension,
         deadlines.change_clock,
+        deadlines.start_clock_at_identity,
         completion.issue_completion_record,
     ]
 

@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
         DiscoveryResult,
         ExportResult,
         ExtensionInput,
+        IdentityConfirmation,
         NotificationInput,
         OptOutResult,
         RequestRef,
@@ -48,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
 
 ResultT = TypeVar("ResultT")
 LEGAL_CLOCK_PATCH = "legal-clock"
+IDENTITY_START_PATCH = "identity-start"
 
 CONTRACT_STORE = "contract_store"
 DECISIONS = frozenset({"approve", "deny"})
@@ -98,8 +100,10 @@ class DataSubjectRequestWorkflow:
         return result
 
     async def _answer(self, request: RequestInput) -> RequestResult:
-        if request.verification_required and not await self._verify(request):
-            return await self._close_unverified(request)
+        if request.verification_required:
+            if not await self._verify(request):
+                return await self._close_unverified(request)
+            await self._start_clock_at_identity(request)
 
         await self._set_status(request, "in_progress", "request.processing_started")
         discovery = await self._call(
@@ -241,6 +245,17 @@ class DataSubjectRequestWorkflow:
         self._set_plan(plan)
         if plan.acknowledgement_required:
             await self._notify(request, "acknowledgement")
+
+    async def _start_clock_at_identity(self, request: RequestInput) -> None:
+        # Histories recorded before this step go straight on to the status update.
+        if self._plan is None or not workflow.patched(IDENTITY_START_PATCH):
+            return
+        plan = await self._call(
+            "start_clock_at_identity",
+            IdentityConfirmation(request.request_id, workflow.now().isoformat()),
+            DeadlinePlan,
+        )
+        self._set_plan(plan)
 
     def _set_plan(self, plan: DeadlinePlan) -> None:
         self._clock_paused_once = self._clock_paused_once or plan.paused

@@ -6,9 +6,10 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
@@ -18,7 +19,9 @@ from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from audit.log import events_for_request
+from legal_clock.deadlines import ClockInput, Deadlines, compute_deadlines
 from legal_clock.instants import end_of_local_day
+from legal_clock.settings import ClockSettings
 from records.verify import verify_record
 from request_store.models import DataSubjectRequest
 from runtime.worker import build_worker
@@ -245,3 +248,147 @@ async def test_uk_clarification_pauses_clock(
     assert resumption[0].detail["paused_days"] == "11"
     sent = await team_notifications(handle)
     assert not any(template == "deadline_escalation" for _, template, _ in sent)
+
+
+async def verify_after(
+    env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    vault: Vault,
+    *,
+    email: str,
+    country: str,
+    state: str = "",
+    delay: timedelta,
+) -> tuple[DataSubjectRequest, DataSubjectRequest]:
+    """Submit an access request, confirm identity ``delay`` later, and return the stored
+    request before and after the workflow's recount."""
+    now = await env.get_current_time()
+    request = submit_request(
+        engine, vault, settings, email=email, country=country, state=state, now=now
+    )
+    with Session(engine) as session:
+        before = session.get(DataSubjectRequest, request.request_id)
+        assert before is not None
+        session.expunge(before)
+    handle = await env.client.start_workflow(
+        DataSubjectRequestWorkflow.run,
+        request,
+        id=workflow_id_for(request.request_id),
+        task_queue=settings.task_queue,
+    )
+    await env.sleep(delay)
+    await handle.signal("verified", VerifiedSignal())
+    await handle.result()
+    with Session(engine) as session:
+        after = session.get(DataSubjectRequest, request.request_id)
+        assert after is not None
+        session.expunge(after)
+    return before, after
+
+
+def dates_from_identity(row: DataSubjectRequest, identity: date) -> Deadlines:
+    return compute_deadlines(
+        ClockInput(
+            regime=row.regime,
+            received_at=row.received_at,
+            kind=row.kind,
+            identity_received=identity,
+        ),
+        ClockSettings(),
+    )
+
+
+async def test_uk_clock_starts_when_identity_is_confirmed(
+    client: Client,
+    time_skipping_env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    vault: Vault,
+    mailbox: Mailbox,
+) -> None:
+    before, after = await verify_after(
+        time_skipping_env,
+        settings,
+        engine,
+        vault,
+        email="late-id@example.co.uk",
+        country="GB",
+        delay=timedelta(days=2, hours=1),
+    )
+
+    assert after.legal_zone is not None
+    assert (
+        after.identity_received
+        == (before.received_at + timedelta(days=2, hours=1))
+        .astimezone(ZoneInfo(after.legal_zone))
+        .date()
+    )
+    expected = dates_from_identity(after, after.identity_received)
+    assert expected.start == after.identity_received  # Art. 12A: the period starts here
+    assert after.legal_limit == expected.legal_limit
+    assert after.due_date == expected.internal_due
+    assert after.extension_notice_by == expected.extension_notice_by
+    with Session(engine) as session:
+        started = [
+            e
+            for e in events_for_request(session, after.id)
+            if e.event == "deadline.started_at_identity"
+        ]
+    assert len(started) == 1
+    assert started[0].detail["legal_limit"] == after.legal_limit.isoformat()
+
+
+async def test_ccpa_clock_keeps_running_from_receipt(
+    client: Client,
+    time_skipping_env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    vault: Vault,
+    mailbox: Mailbox,
+) -> None:
+    before, after = await verify_after(
+        time_skipping_env,
+        settings,
+        engine,
+        vault,
+        email="late-id@example.com",
+        country="US",
+        state="CA",
+        delay=timedelta(days=2, hours=1),
+    )
+
+    # 11 CCR 7021: verification time is part of the 45 days.
+    assert after.identity_received is not None
+    assert (after.due_date, after.legal_limit) == (before.due_date, before.legal_limit)
+    with Session(engine) as session:
+        events = [e.event for e in events_for_request(session, after.id)]
+    assert "deadline.started_at_identity" not in events
+
+
+async def test_gdpr_identity_setting_moves_the_start(
+    client: Client,
+    time_skipping_env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    vault: Vault,
+    mailbox: Mailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DSRFLOW_CLOCK_GDPR_IDENTITY_PAUSES_CLOCK", "true")
+
+    before, after = await verify_after(
+        time_skipping_env,
+        settings,
+        engine,
+        vault,
+        email="late-id@example.de",
+        country="DE",
+        delay=timedelta(days=3),
+    )
+
+    assert after.identity_received is not None
+    assert after.identity_received > before.received_at.date()
+    expected = dates_from_identity(after, after.identity_received)
+    assert expected.start == after.identity_received
+    assert after.legal_limit == expected.legal_limit
