@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from api.browser_zone import SCRIPT_MARKUP
 from api.context import AppServices, Now, Services
 from api.pages import page
 from legal_clock.regimes import OPT_OUT_REGIMES, US_STATE_REGIMES, supported_countries
@@ -31,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 
-FORM_FIELDS = ("kind", "email", "name", "country", "state", "language")
+FORM_FIELDS = ("kind", "email", "name", "country", "state", "language", "time_zone")
 STATE_NAMES = {
     "CA": N_("California"),
     "CO": N_("Colorado"),
@@ -165,6 +166,7 @@ def _form_page(
         states=sorted(STATE_NAMES.items()),
         languages=SUPPORTED_LOCALES,
         service_unavailable=service_unavailable,
+        zone_script=SCRIPT_MARKUP,
     )
 
 

@@ -6,17 +6,20 @@ from typing import Any
 
 from fastapi.responses import HTMLResponse
 
+from api.browser_zone import SCRIPT_HASH
 from api.context import AppServices
 
 # Pages carry single-use tokens in their URLs and personal data in their forms: nothing is
-# cached, no Referer leaves the site, and only inline styles are allowed to run.
+# cached, no Referer leaves the site, and only inline styles and the form's time-zone script,
+# pinned by its hash, are allowed to run.
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+        f"default-src 'none'; style-src 'unsafe-inline'; script-src '{SCRIPT_HASH}'; "
+        "form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
 }

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from audit.log import record_event
 from database.identifiers import new_id
 from legal_clock.deadlines import ClockInput, compute_deadlines
+from legal_clock.instants import load_zone
 from legal_clock.regimes import (
     US_STATE_REGIMES,
     Jurisdiction,
@@ -32,6 +33,7 @@ from vault.fields import FieldPlace
 from vault.service import Vault
 
 MAX_NAME_LENGTH = 200
+MAX_ZONE_LENGTH = 64
 SUPPORTED_LANGUAGES = ("en", "de", "fr", "es")
 # Unicode categories rejected in names: control characters and the line and paragraph
 # separators, because a name ends up in email headers and log-like views.
@@ -87,6 +89,7 @@ class Submission:
     name: str
     jurisdiction: Jurisdiction
     language: str
+    time_zone: str | None = None  # the browser's IANA zone, when it reported a known one
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class SubmissionForm:
     country: str = ""
     state: str = ""
     language: str = ""
+    time_zone: str = ""
 
     def validate(self) -> Submission:
         """Return the cleaned submission or raise SubmissionInvalidError listing every problem."""
@@ -109,11 +113,12 @@ class SubmissionForm:
         name = _check_name(self.name.strip(), errors)
         jurisdiction = _check_jurisdiction(self.country.strip(), self.state.strip(), errors)
         language = _check_language(self.language.strip(), errors)
+        time_zone = _known_zone(self.time_zone.strip())
 
         if errors:
             raise SubmissionInvalidError(errors)
         assert kind is not None and jurisdiction is not None
-        return Submission(kind, email, name, jurisdiction, language)
+        return Submission(kind, email, name, jurisdiction, language, time_zone)
 
 
 def _check_kind(value: str, errors: dict[str, FieldError]) -> RequestKind | None:
@@ -189,6 +194,22 @@ def _check_jurisdiction(
         return None
 
 
+def _known_zone(value: str) -> str | None:
+    """Return the browser's zone if it is a known IANA name, else None.
+
+    The field is filled by the page's script, not typed, so an unknown value is dropped rather
+    than reported: the subject could not correct it, and without it only the controller's zone
+    counts, which the legal limit uses anyway.
+    """
+    if not value or len(value) > MAX_ZONE_LENGTH:
+        return None
+    try:
+        load_zone(value)
+    except ValueError:
+        return None
+    return value
+
+
 def _check_language(value: str, errors: dict[str, FieldError]) -> str:
     if not value:
         errors["language"] = FieldError(MISSING)
@@ -220,7 +241,12 @@ def create_request(
     # The controller's establishment sets the calendar and zone of the GDPR family; a US
     # state regime uses that state's. Both come from the clock's settings, not the form.
     deadlines = compute_deadlines(
-        ClockInput(regime=submission.jurisdiction.regime, received_at=now, kind=request_kind),
+        ClockInput(
+            regime=submission.jurisdiction.regime,
+            received_at=now,
+            kind=request_kind,
+            subject_tz=submission.time_zone,
+        ),
         ClockSettings(),
     )
 
@@ -246,6 +272,7 @@ def create_request(
         acknowledge_by=deadlines.acknowledge_by,
         extension_notice_by=deadlines.extension_notice_by,
         legal_zone=deadlines.legal_zone,
+        subject_time_zone=submission.time_zone,
         email_ciphertext=vault.encrypt(
             session,
             subject.key_id,

@@ -11,7 +11,10 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, sync_playwright
+from sqlalchemy import Engine
+from sqlmodel import Session
 
+from request_store.models import DataSubjectRequest
 from tests.api.conftest import RecordingGateway
 
 CHROMIUM_ARGS = [
@@ -87,3 +90,32 @@ def test_german_form_in_browser(
     assert page.locator("h1").inner_text() == "Prüfen Sie Ihre E-Mails"
     assert [started.kind for started in gateway.started] == ["erasure"]
     context.close()
+
+
+@pytest.mark.browser
+def test_form_reports_browser_zone(
+    server_url: str, browser: Browser, gateway: RecordingGateway, engine: Engine
+) -> None:
+    context = browser.new_context(locale="en-US", timezone_id="Pacific/Honolulu")
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text))
+
+    page.goto(f"{server_url}/")
+    page.get_by_label("Send me a copy of my personal data").check()
+    page.get_by_label("Email address").fill("zone@example.com")
+    page.get_by_label("Full name").fill("Kai Zone")
+    page.get_by_label("Country of residence").select_option("US")
+    page.get_by_label("US state of residence").select_option("CA")
+    page.get_by_role("button", name="Submit request").click()
+    page.locator("h1").wait_for()
+    context.close()
+
+    # A Content-Security-Policy that blocked the script would leave the field empty and
+    # print a violation to the console.
+    assert not [text for text in blocked if "Content Security Policy" in text]
+    assert len(gateway.started) == 1
+    with Session(engine) as session:
+        row = session.get(DataSubjectRequest, gateway.started[0].request_id)
+    assert row is not None
+    assert row.subject_time_zone == "Pacific/Honolulu"

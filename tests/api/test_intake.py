@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
@@ -11,7 +12,7 @@ from sqlmodel import Session, select
 
 from audit.log import AuditEvent
 from request_store.models import DataSubjectRequest
-from tests.api.conftest import RecordingGateway, count_rows, valid_form
+from tests.api.conftest import Clock, RecordingGateway, count_rows, valid_form
 from vault.fields import FieldPlace
 from vault.service import Vault
 
@@ -314,3 +315,36 @@ async def test_gpc_start_failure_keeps_main_request(
     with Session(engine) as session:
         rows = session.exec(select(DataSubjectRequest)).all()
     assert [row.kind for row in rows] == ["access"]
+
+
+@pytest.mark.parametrize(
+    ("reported", "stored"),
+    [
+        ("Pacific/Honolulu", "Pacific/Honolulu"),
+        ("Mars/Olympus_Mons", None),
+        ("../../etc/passwd", None),
+        ("Europe/" + "x" * 80, None),
+        ("", None),
+    ],
+)
+async def test_browser_zone_kept_only_when_known(
+    client: httpx.AsyncClient,
+    engine: Engine,
+    gateway: RecordingGateway,
+    clock: Clock,
+    reported: str,
+    stored: str | None,
+) -> None:
+    # 05:00 UTC on 2 March is still 1 March in Honolulu but 2 March in Ireland, the default
+    # establishment, so the subject's zone moves the internal due date a day earlier.
+    clock.now = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
+
+    response = await client.post("/requests", data=valid_form(time_zone=reported))
+
+    assert response.status_code == 200
+    with Session(engine) as session:
+        row = session.get(DataSubjectRequest, gateway.started[0].request_id)
+    assert row is not None
+    assert row.subject_time_zone == stored
+    assert row.legal_limit == date(2026, 4, 2)
+    assert row.due_date == (date(2026, 4, 1) if stored else date(2026, 4, 2))

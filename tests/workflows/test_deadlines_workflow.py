@@ -299,7 +299,7 @@ def dates_from_identity(row: DataSubjectRequest, identity: date) -> Deadlines:
     )
 
 
-async def test_uk_clock_starts_when_identity_is_confirmed(
+async def test_uk_clock_starts_at_identity(
     client: Client,
     time_skipping_env: WorkflowEnvironment,
     settings: Settings,
@@ -339,7 +339,7 @@ async def test_uk_clock_starts_when_identity_is_confirmed(
     assert started[0].detail["legal_limit"] == after.legal_limit.isoformat()
 
 
-async def test_ccpa_clock_keeps_running_from_receipt(
+async def test_ccpa_clock_runs_from_receipt(
     client: Client,
     time_skipping_env: WorkflowEnvironment,
     settings: Settings,
@@ -366,7 +366,7 @@ async def test_ccpa_clock_keeps_running_from_receipt(
     assert "deadline.started_at_identity" not in events
 
 
-async def test_gdpr_identity_setting_moves_the_start(
+async def test_gdpr_identity_setting_moves_start(
     client: Client,
     time_skipping_env: WorkflowEnvironment,
     settings: Settings,
