@@ -196,7 +196,7 @@ class DeadlineActivities:
 def _pausable(request: DataSubjectRequest) -> bool:
     zone = ZoneInfo(request.legal_zone or FALLBACK_ZONE)
     rule = rule_in_force(request.regime, request.received_at.astimezone(zone).date())
-    return rule.pauses_for_clarification
+    return rule.pauses_for(request.kind)
 
 
 def _local_day(request: DataSubjectRequest, at: datetime) -> date:

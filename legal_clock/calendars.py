@@ -7,20 +7,21 @@ safe inside the Temporal workflow sandbox.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import holidays
 from temporalio import workflow
 
 from legal_clock.regimes import GDPR_COUNTRIES
+from legal_clock.statutory_holidays import canada_holidays, colorado_holidays
 
 SATURDAY = 5
 SUNDAY = 6
 WEEKEND = frozenset({SATURDAY, SUNDAY})
 
 
-# The package categories that, adjusted below, give Canada's federal holidays.
+# The package categories that, adjusted in statutory_holidays, give Canada's federal holidays.
 CANADA_FEDERAL_CATEGORIES = ("public", "government")
 
 
@@ -67,26 +68,19 @@ def holiday_dates(
 def _build_holiday_dates(
     country: str, subdivision: str | None, categories: tuple[str, ...], year: int
 ) -> frozenset[date]:
+    if country == "CA" and categories == CANADA_FEDERAL_CATEGORIES:
+        federal = holidays.country_holidays("CA", years=year, categories=categories)
+        provincial = (
+            holidays.country_holidays("CA", subdiv=subdivision, years=year) if subdivision else None
+        )
+        return canada_holidays(federal, provincial)
+
     calendar = holidays.country_holidays(
         country, subdiv=subdivision, years=year, categories=categories
     )
-    if country == "CA" and categories == CANADA_FEDERAL_CATEGORIES:
-        return _interpretation_act_holidays(calendar)
+    if (country, subdivision) == ("US", "CO"):
+        return colorado_holidays(calendar)
     return frozenset(calendar.keys())
-
-
-def _interpretation_act_holidays(calendar: holidays.HolidayBase) -> frozenset[date]:
-    """Align the package's federal calendar with the Interpretation Act s. 35 list.
-
-    That list has Easter Monday, which the package leaves out, and not Boxing Day, which the
-    package's government category adds with its observed Monday. Keeping Boxing Day would
-    move some limits one day later than the law does.
-    """
-    kept = {day for day, name in calendar.items() if not str(name).startswith("Boxing Day")}
-    easter_mondays = {
-        day + timedelta(days=3) for day, name in calendar.items() if str(name) == "Good Friday"
-    }
-    return frozenset(kept | easter_mondays)
 
 
 def normalize_subdivision(country: str, subdivision: str | None) -> str | None:

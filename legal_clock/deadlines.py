@@ -246,7 +246,7 @@ def _paused_days(rule: RuleRecord, clock_input: ClockInput, start: date, reading
     """
     requested = clock_input.clarification_requested
     answered = clock_input.clarification_received
-    if not rule.pauses_for_clarification or requested is None or answered is None:
+    if not rule.pauses_for(clock_input.kind) or requested is None or answered is None:
         return 0
 
     first_paused = max(requested, start)

@@ -94,6 +94,8 @@ class RuleRecord:
     acknowledge: Period | None = None
     opt_out: Period | None = None
     pauses_for_clarification: bool = False
+    # Kinds whose clock a clarification stops: Art. 12A allows it for access requests only.
+    clarification_kinds: frozenset[str] = frozenset({"access"})
     small_business_multiplier: int = 1
     state: str | None = None
 
@@ -104,6 +106,10 @@ class RuleRecord:
     @property
     def effective(self) -> date:
         return date.fromisoformat(self.version)
+
+    def pauses_for(self, kind: str) -> bool:
+        """Tell whether a scope clarification stops the clock of a request of ``kind``."""
+        return self.pauses_for_clarification and kind in self.clarification_kinds
 
 
 class UnknownRegimeError(ValueError):

@@ -217,7 +217,8 @@ class DataSubjectRequestWorkflow:
             raise ApplicationError("this request has no running clock to pause or resume")
         if not plan.pausable:
             raise ApplicationError(
-                "this regime does not stop the clock for a clarification (only UK GDPR does)"
+                "a clarification stops the clock only for UK GDPR access requests "
+                "(Art. 12A), not for this request"
             )
         if change.action == "pause" and (plan.paused or self._clock_paused_once):
             raise ApplicationError("the clock was already paused once for a clarification")

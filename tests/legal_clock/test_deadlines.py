@@ -129,6 +129,20 @@ def test_uk_clarification_pause(clock_settings: ClockSettings) -> None:
     assert deadlines.extension_notice_by_legal == date(2026, 4, 8)
 
 
+def test_uk_erasure_clarification_no_pause(clock_settings: ClockSettings) -> None:
+    # Article 12A stops the clock only while the scope of an access request is clarified.
+    deadlines = _compute(
+        clock_settings,
+        "uk_gdpr",
+        _at(date(2026, 3, 2)),
+        kind="erasure",
+        clarification_requested=date(2026, 3, 10),
+        clarification_received=date(2026, 3, 16),
+    )
+    assert deadlines.paused_days == 0
+    assert deadlines.legal_limit == date(2026, 4, 2)
+
+
 def test_gdpr_clarification_no_pause(clock_settings: ClockSettings) -> None:
     deadlines = _compute(
         clock_settings,

@@ -53,15 +53,28 @@ async def client(
 
 
 async def start_waiting_erasure(
-    env: WorkflowEnvironment, settings: Settings, engine: Engine, vault: Vault, email: str
+    env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    vault: Vault,
+    email: str,
+    country: str = "US",
 ) -> tuple[WorkflowHandle[Any, Any], RequestInput]:
-    """Start a CCPA erasure and bring it to the approval step, where it then sits."""
+    """Start an erasure (CCPA unless ``country`` says otherwise) and bring it to the approval
+    step, where it then sits."""
     # Earlier tests skipped the shared test server's clock ahead of the wall clock, so the
     # request is received at the server's time, which is what workflow timers follow.
     now = await env.get_current_time()
     client = env.client
     request = submit_request(
-        engine, vault, settings, email=email, kind="erasure", country="US", state="CA", now=now
+        engine,
+        vault,
+        settings,
+        email=email,
+        kind="erasure",
+        country=country,
+        state="CA" if country == "US" else "",
+        now=now,
     )
     handle = await client.start_workflow(
         DataSubjectRequestWorkflow.run,
@@ -186,15 +199,10 @@ async def test_uk_clarification_pauses_clock(
     vault: Vault,
     mailbox: Mailbox,
 ) -> None:
+    # An unverified access request stays open, which gives the pause time to run.
     now = await time_skipping_env.get_current_time()
     request = submit_request(
-        engine,
-        vault,
-        settings,
-        email="clarify@example.co.uk",
-        kind="erasure",
-        country="GB",
-        now=now,
+        engine, vault, settings, email="clarify@example.co.uk", country="GB", now=now
     )
     handle = await client.start_workflow(
         DataSubjectRequestWorkflow.run,
@@ -202,10 +210,9 @@ async def test_uk_clarification_pauses_clock(
         id=workflow_id_for(request.request_id),
         task_queue=settings.task_queue,
     )
-    await handle.signal("verified", VerifiedSignal())
     for _ in range(200):
         progress = await handle.query("progress", result_type=RequestProgress)
-        if progress.stage == "awaiting_approval":
+        if progress.stage == "awaiting_verification":
             break
         await asyncio.sleep(0.05)
     with Session(engine) as session:
@@ -218,13 +225,13 @@ async def test_uk_clarification_pauses_clock(
     )
     with pytest.raises(WorkflowUpdateFailedError) as extend_while_paused:
         await handle.execute_update("extend_deadline", DeadlineExtension("carol", "complexity"))
-    await time_skipping_env.sleep(timedelta(days=10))
+    await time_skipping_env.sleep(timedelta(days=2))
     resumed = await handle.execute_update(
         "change_clock", ClockChange("carol", "resume"), result_type=ClockChangeResult
     )
     with pytest.raises(WorkflowUpdateFailedError) as second_pause:
         await handle.execute_update("change_clock", ClockChange("carol", "pause"))
-    await handle.execute_update("decide_erasure", ErasureDecision("approve", "carol"))
+    await handle.signal("verified", VerifiedSignal())
     result = await handle.result()
 
     assert paused.paused is True
@@ -233,11 +240,11 @@ async def test_uk_clarification_pauses_clock(
     assert "already paused once" in str(second_pause.value.cause)
     assert result.status == "completed"
     assert limit_before is not None
-    # The pause counts from the request day through the answer day, both included: 11 days.
+    # The pause counts from the request day through the answer day, both included: 3 days.
     # The dates before and after may each have rolled over a weekend or holiday, so the
-    # limit moves by 11 days give or take a roll.
+    # limit moves by 3 days give or take a roll.
     moved = datetime.fromisoformat(resumed.legal_limit).date() - limit_before
-    assert timedelta(days=7) <= moved <= timedelta(days=15)
+    assert timedelta(days=1) <= moved <= timedelta(days=7)
     with Session(engine) as session:
         resumption = [
             e
@@ -245,9 +252,33 @@ async def test_uk_clarification_pauses_clock(
             if e.event == "deadline.resumed"
         ]
     assert len(resumption) == 1
-    assert resumption[0].detail["paused_days"] == "11"
+    assert resumption[0].detail["paused_days"] == "3"
     sent = await team_notifications(handle)
     assert not any(template == "deadline_escalation" for _, template, _ in sent)
+
+
+async def test_uk_erasure_clock_cannot_pause(
+    client: Client,
+    time_skipping_env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    vault: Vault,
+    mailbox: Mailbox,
+) -> None:
+    handle, request = await start_waiting_erasure(
+        time_skipping_env, settings, engine, vault, "erase@example.co.uk", country="GB"
+    )
+
+    with pytest.raises(WorkflowUpdateFailedError) as rejected:
+        await handle.execute_update("change_clock", ClockChange("carol", "pause"))
+    await handle.execute_update("decide_erasure", ErasureDecision("approve", "carol"))
+    await handle.result()
+
+    assert "only for UK GDPR access requests" in str(rejected.value.cause)
+    with Session(engine) as session:
+        row = session.get(DataSubjectRequest, request.request_id)
+    assert row is not None
+    assert row.clarification_requested is None
 
 
 async def verify_after(
