@@ -62,6 +62,10 @@ def legal_reading(
     roll = rule.roll
     if rule.regime == "gdpr" and not settings.gdpr_weekends_extend_legal_limit:
         roll = Roll.NONE
+    if rule.regime == "lgpd" and settings.lgpd_weekends_extend_legal_limit:
+        roll = Roll.NEXT_WORKING_DAY
+    if rule.general_time_roll is not None and settings.us_state_time_statutes_extend_legal_limit:
+        roll = rule.general_time_roll
 
     skip_holidays = True
     if rule.regime == "ccpa":
@@ -89,6 +93,12 @@ def _roll_predicates(roll: Roll, calendar: HolidayCalendar) -> tuple[DayPredicat
     def not_working(day: date) -> bool:
         return not is_working_day(day, calendar)
 
+    def is_sunday(day: date) -> bool:
+        return day.weekday() == SUNDAY
+
+    def not_sunday(day: date) -> bool:
+        return day.weekday() != SUNDAY
+
     def sunday_or_holiday(day: date) -> bool:
         return day.weekday() == SUNDAY or calendar.is_holiday(day)
 
@@ -101,4 +111,6 @@ def _roll_predicates(roll: Roll, calendar: HolidayCalendar) -> tuple[DayPredicat
         return sunday_or_holiday, neither_sunday_nor_holiday
     if roll is Roll.HOLIDAY_TO_NEXT_BUSINESS_DAY:
         return calendar.is_holiday, working
+    if roll is Roll.SUNDAY_TO_MONDAY:
+        return is_sunday, not_sunday
     return never, working

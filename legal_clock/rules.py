@@ -31,13 +31,15 @@ class Roll(StrEnum):
     non-holiday. ``NEXT_NON_HOLIDAY``: a Sunday or holiday moves to the next day that is
     neither, because a Saturday is not a holiday under Canada's Interpretation Act.
     ``HOLIDAY_TO_NEXT_BUSINESS_DAY``: only a holiday moves, to the next Monday-to-Friday
-    non-holiday, as in Brazil's Civil Code Art. 132.
+    non-holiday, as in Brazil's Civil Code Art. 132. ``SUNDAY_TO_MONDAY``: only a Sunday
+    moves, to the Monday, as in Iowa Code § 4.1(34).
     """
 
     NONE = "none"
     NEXT_WORKING_DAY = "next_working_day"
     NEXT_NON_HOLIDAY = "next_non_holiday"
     HOLIDAY_TO_NEXT_BUSINESS_DAY = "holiday_to_next_business_day"
+    SUNDAY_TO_MONDAY = "sunday_to_monday"
 
 
 class CalendarSource(StrEnum):
@@ -98,6 +100,10 @@ class RuleRecord:
     clarification_kinds: frozenset[str] = frozenset({"access"})
     small_business_multiplier: int = 1
     state: str | None = None
+    # Roll under the state's general computation-of-time statute, which may or may not reach
+    # a privacy law's deadline; applied only when the setting for it is on.
+    general_time_roll: Roll | None = None
+    general_time_source: str | None = None
 
     @property
     def name(self) -> str:
@@ -210,6 +216,7 @@ def _us_state(
     extension_days: int,
     roll: Roll,
     source: str,
+    general_time: tuple[Roll, str] | None = None,
 ) -> RuleRecord:
     return RuleRecord(
         regime=regime,
@@ -224,6 +231,8 @@ def _us_state(
         time_zone=time_zone,
         sources=(source,),
         state=state,
+        general_time_roll=general_time[0] if general_time else None,
+        general_time_source=general_time[1] if general_time else None,
     )
 
 
@@ -280,10 +289,17 @@ RULES: tuple[RuleRecord, ...] = (
     *_uk_gdpr(),
     *_ccpa(),
     _us_state(
-        "vcdpa", "2023-01-01", "VA", "America/New_York", 45, 45, Roll.NONE, "Va. Code § 59.1-577(B)"
+        "vcdpa",
+        "2023-01-01",
+        "VA",
+        "America/New_York",
+        45,
+        45,
+        Roll.NONE,
+        "Va. Code § 59.1-577(B)",
+        (Roll.NEXT_WORKING_DAY, "Va. Code § 1-210"),
     ),
-    # NOTE: the Connecticut statute text was not checked; the 45 + 45 days follow the
-    # Virginia model that the Act copies.
+    # Conn. Gen. Stat. § 42-518(c)(1): 45 days after receipt, 45 more with notice within them.
     _us_state(
         "ctdpa",
         "2023-07-01",
@@ -295,7 +311,15 @@ RULES: tuple[RuleRecord, ...] = (
         "Conn. Gen. Stat. § 42-518",
     ),
     _us_state(
-        "ucpa", "2023-12-31", "UT", "America/Denver", 45, 45, Roll.NONE, "Utah Code § 13-61-203"
+        "ucpa",
+        "2023-12-31",
+        "UT",
+        "America/Denver",
+        45,
+        45,
+        Roll.NONE,
+        "Utah Code § 13-61-203",
+        (Roll.NEXT_WORKING_DAY, "Utah Code § 68-3-7"),
     ),
     _us_state(
         "cpa",
@@ -311,7 +335,15 @@ RULES: tuple[RuleRecord, ...] = (
         "fdbr", "2024-07-01", "FL", "America/New_York", 45, 15, Roll.NONE, "Fla. Stat. § 501.706(2)"
     ),
     _us_state(
-        "icdpa", "2025-01-01", "IA", "America/Chicago", 90, 45, Roll.NONE, "Iowa Code § 715D.3(2)"
+        "icdpa",
+        "2025-01-01",
+        "IA",
+        "America/Chicago",
+        90,
+        45,
+        Roll.NONE,
+        "Iowa Code § 715D.3(2)",
+        (Roll.SUNDAY_TO_MONDAY, "Iowa Code § 4.1(34)"),
     ),
     *_lgpd(),
     *_pipeda(),

@@ -67,6 +67,19 @@ class ClockSettings(BaseSettings):
         description="Whether the GDPR clock starts only when requested identity information "
         "arrives. The default starts it at receipt, the earlier reading.",
     )
+    lgpd_weekends_extend_legal_limit: bool = Field(
+        False,
+        description="Whether an LGPD legal limit that falls on a Saturday or Sunday moves to the "
+        "next business day, as Lei 9.784 art. 66 does for administrative periods. The default "
+        "moves only holidays, as Civil Code Art. 132 says.",
+    )
+    us_state_time_statutes_extend_legal_limit: bool = Field(
+        False,
+        description="Whether the Utah, Virginia and Iowa legal limits roll under those states' "
+        "general computation-of-time statutes (Utah Code § 68-3-7, Va. Code § 1-210: past a "
+        "weekend or holiday; Iowa Code § 4.1(34): a Sunday to the Monday). The default keeps "
+        "the privacy laws' plain day counts.",
+    )
     ccpa_legal_business_days: CcpaBusinessDays = Field(
         "weekdays_less_federal_holidays",
         description="Calendar for CCPA business days in the legal reading; the internal reading "

@@ -1,0 +1,93 @@
+"""Settings that let a legal limit roll where a general statute may reach it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from legal_clock.deadlines import ClockInput, compute_deadlines
+from legal_clock.settings import ClockSettings
+
+# Each case: regime, receipt instant, extended, setting, limit by default, limit with it on.
+CASES = [
+    # 45 days from 9 June 2026 is Friday 24 July, Pioneer Day, a Utah legal holiday.
+    (
+        "ucpa",
+        datetime(2026, 6, 9, 15, tzinfo=UTC),
+        False,
+        "us_state_time_statutes_extend_legal_limit",
+        date(2026, 7, 24),
+        date(2026, 7, 27),
+    ),
+    # 45 days from 20 May 2026 is Saturday 4 July.
+    (
+        "vcdpa",
+        datetime(2026, 5, 20, 15, tzinfo=UTC),
+        False,
+        "us_state_time_statutes_extend_legal_limit",
+        date(2026, 7, 4),
+        date(2026, 7, 6),
+    ),
+    # 135 days from 2 January 2026 is Sunday 17 May; Iowa moves only a Sunday.
+    (
+        "icdpa",
+        datetime(2026, 1, 2, 15, tzinfo=UTC),
+        True,
+        "us_state_time_statutes_extend_legal_limit",
+        date(2026, 5, 17),
+        date(2026, 5, 18),
+    ),
+    # 90 days from 4 March 2026 is Tuesday 2 June, which no setting moves.
+    (
+        "icdpa",
+        datetime(2026, 3, 4, 15, tzinfo=UTC),
+        False,
+        "us_state_time_statutes_extend_legal_limit",
+        date(2026, 6, 2),
+        date(2026, 6, 2),
+    ),
+    # 15 days from Friday 6 March 2026 is Saturday 21 March.
+    (
+        "lgpd",
+        datetime(2026, 3, 6, 15, tzinfo=UTC),
+        False,
+        "lgpd_weekends_extend_legal_limit",
+        date(2026, 3, 21),
+        date(2026, 3, 23),
+    ),
+    # The setting reaches only the three states with such a statute in force for it.
+    (
+        "ctdpa",
+        datetime(2026, 5, 20, 15, tzinfo=UTC),
+        False,
+        "us_state_time_statutes_extend_legal_limit",
+        date(2026, 7, 4),
+        date(2026, 7, 4),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("regime", "received_at", "extended", "setting", "default", "when_on"),
+    CASES,
+    ids=[f"{case[0]}-{case[1].date()}" for case in CASES],
+)
+def test_roll_setting_moves_limit(
+    clock_settings: ClockSettings,
+    regime: str,
+    received_at: datetime,
+    extended: bool,
+    setting: str,
+    default: date,
+    when_on: date,
+) -> None:
+    clock_input = ClockInput(regime=regime, received_at=received_at, extended=extended)
+    rolling = clock_settings.model_copy(update={setting: True})
+
+    plain = compute_deadlines(clock_input, clock_settings)
+    rolled = compute_deadlines(clock_input, rolling)
+
+    assert plain.legal_limit == default
+    assert rolled.legal_limit == when_on
+    assert rolled.internal_due == plain.internal_due  # the internal date never rolls
