@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 
+from api.clock_actions import pauses_for_clarification
 from request_store.models import OPEN_STATUSES, DataSubjectRequest
 from runtime.gateway import RequestGateway
 from workflows.messages import ClockChange, ClockChangeResult
 
 logger = logging.getLogger(__name__)
 
-PAUSING_REGIMES = frozenset({"uk_gdpr"})
 ACTIONS = frozenset({"pause", "resume"})
 
 
@@ -24,8 +24,12 @@ class ClockChangeNotAllowedError(Exception):
 
 
 def next_clock_action(row: DataSubjectRequest) -> str | None:
-    """Return the clock change the portal offers for this request, if any."""
-    if row.regime not in PAUSING_REGIMES or row.status not in OPEN_STATUSES:
+    """Return the clock change that the request's rule, kind and state allow, if any.
+
+    This check runs before an update is sent, and it leaves the time limits to the workflow's
+    validator. ``api.clock_actions`` also applies them when deciding what the portal offers.
+    """
+    if not pauses_for_clarification(row) or row.status not in OPEN_STATUSES:
         return None
     if row.clarification_requested is None:
         return "pause"

@@ -28,15 +28,6 @@ def allowed_bases() -> str:
     return ", ".join(sorted(EXTENSION_BASES))
 
 
-def can_extend(row: DataSubjectRequest) -> bool:
-    """Return whether the request is open, not yet extended and has an extension clock.
-
-    Whether the first period still runs is left to the workflow's validator, which decides
-    on its own clock.
-    """
-    return _not_allowed_reason(row) is None
-
-
 def check_extension(row: DataSubjectRequest, basis: str) -> None:
     """Raise ExtensionNotAllowedError or ExtensionBasisError before anything is sent."""
     reason = _not_allowed_reason(row)

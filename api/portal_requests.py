@@ -13,11 +13,8 @@ from fastapi import APIRouter, Form
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from api.clock_changes import (
-    ClockChangeNotAllowedError,
-    next_clock_action,
-    send_clock_change,
-)
+from api.clock_actions import ClockActions, decide_clock_actions
+from api.clock_changes import ClockChangeNotAllowedError, send_clock_change
 from api.context import AppServices, DatabaseSession, Now, Services
 from api.decisions import (
     DecisionChoice,
@@ -26,19 +23,16 @@ from api.decisions import (
     NoteNotSavedError,
     send_decision,
 )
-from api.extensions import (
-    ExtensionBasisError,
-    ExtensionNotAllowedError,
-    can_extend,
-    send_extension,
-)
+from api.extensions import ExtensionBasisError, ExtensionNotAllowedError, send_extension
 from api.pages import page
 from api.portal_auth import SIGNED_IN, PortalUserLogin
 from api.portal_views import (
     DecisionFormValues,
     ExtensionConfirmation,
+    extension_unavailable_text,
     list_item,
     parse_confirmation,
+    pause_unavailable_text,
     timeline_row,
 )
 from api.request_deadlines import (
@@ -275,6 +269,11 @@ def _detail_page(
     extension_basis: str = "",
 ) -> HTMLResponse:
     row = view.row
+    actions = decide_clock_actions(row, view.now)
+    # After an extension the banner shows the new dates, so no reason is shown with it.
+    extension_unavailable = ""
+    if extension is None:
+        extension_unavailable = extension_unavailable_text(actions, row, view.viewer)
     return _portal_page(
         view.services,
         view.login,
@@ -289,14 +288,24 @@ def _detail_page(
         awaiting_approval=row.status == RequestStatus.AWAITING_APPROVAL and not banner,
         denial_bases=DENIAL_BASES,
         entered=entered or DecisionFormValues(),
-        extendable=can_extend(row) and extension is None,
-        clock_action=next_clock_action(row),
+        extendable=actions.can_extend and extension is None,
+        extension_unavailable=extension_unavailable,
+        clock_action=_offered_clock_action(actions),
+        pause_unavailable=pause_unavailable_text(actions, row, view.viewer),
         extension_bases=EXTENSION_BASES,
         extension_basis=extension_basis,
         extension=extension,
         error=error,
         banner=banner,
     )
+
+
+def _offered_clock_action(actions: ClockActions) -> str | None:
+    if actions.can_pause:
+        return "pause"
+    if actions.can_resume:
+        return "resume"
+    return None
 
 
 def _portal_page(

@@ -1,4 +1,7 @@
-"""View models of the portal's request pages: list rows, timeline rows and form values."""
+"""View models of the portal's request pages.
+
+List rows, timeline rows, form values, and the reasons shown in place of a hidden clock form.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from api.clock_actions import Blocker, ClockActions
 from api.request_deadlines import DaysLeft, days_left, is_open
 from api.viewer import Viewer
 from audit.log import AuditEvent
@@ -64,6 +68,53 @@ def list_item(row: DataSubjectRequest, now: datetime, viewer: Viewer) -> Request
         days_left=days_left(row, now),
         completed_on=None if is_open(row) else completed_on,
     )
+
+
+def extension_unavailable_text(
+    actions: ClockActions, row: DataSubjectRequest, viewer: Viewer
+) -> str:
+    """Say why the extension form is hidden, or return "" when it is offered."""
+    blocker = actions.extension_blocker
+    if blocker is Blocker.CLOSED:
+        return f"Extension not possible: the request is closed ({row.status})."
+    if blocker is Blocker.NO_EXTENSION:
+        return "Extension not possible: the rule allows no extension for this kind of request."
+    if blocker is Blocker.ALREADY_EXTENDED:
+        return (
+            "Extension no longer possible: the deadline was already extended, and the law "
+            "allows one extension."
+        )
+    if blocker is Blocker.PAUSED:
+        return (
+            "Extension not possible while the clock is paused for a clarification: "
+            "resume the clock first."
+        )
+    if blocker is Blocker.FIRST_PERIOD_ENDED and row.extension_notice_by is not None:
+        ended_on = viewer.format_date(row.extension_notice_by)
+        return f"Extension no longer possible: the first period ended on {ended_on}."
+    return ""
+
+
+def pause_unavailable_text(actions: ClockActions, row: DataSubjectRequest, viewer: Viewer) -> str:
+    """Say why the pause form is hidden, or return "" when there is nothing to explain."""
+    blocker = actions.pause_blocker
+    if blocker is Blocker.CLOSED:
+        return f"Pause not possible: the request is closed ({row.status})."
+    if blocker is Blocker.ALREADY_PAUSED:
+        span = _pause_span(row, viewer)
+        return f"Pause no longer possible: the clock was already paused once{span}."
+    if blocker is Blocker.LEGAL_LIMIT_PASSED:
+        limit = viewer.format_date(row.legal_limit or row.due_date)
+        return f"Pause no longer possible: the legal limit of {limit} has passed."
+    return ""
+
+
+def _pause_span(row: DataSubjectRequest, viewer: Viewer) -> str:
+    if row.clarification_requested is None or row.clarification_received is None:
+        return ""
+    requested = viewer.format_date(row.clarification_requested)
+    received = viewer.format_date(row.clarification_received)
+    return f", from {requested} to {received}"
 
 
 def parse_confirmation(internal_due: str, legal_limit: str) -> ExtensionConfirmation | None:

@@ -90,6 +90,18 @@ class TimelineEvent(BaseModel):
 class RequestDetail(RequestSummary):
     timeline: list[TimelineEvent]
     has_completion_record: bool
+    can_extend: bool = Field(
+        description="Whether an extension can be sent now: the rule allows one, the request is "
+        "open, not extended and not paused, and the first period has not ended. The workflow's "
+        "validator still checks the extension when it is sent."
+    )
+    can_pause: bool = Field(
+        description="Whether the clock can be paused now for a scope clarification: a UK GDPR "
+        "access request that is open, was never paused, and whose legal limit has not passed"
+    )
+    can_resume: bool = Field(
+        description="Whether the clock is paused for a clarification and can be resumed now"
+    )
 
 
 class DecisionBody(BaseModel):

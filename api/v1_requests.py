@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlmodel import Session, col, select
 
+from api.clock_actions import decide_clock_actions
 from api.clock_changes import ClockChangeNotAllowedError, send_clock_change
 from api.context import DatabaseSession, Now, Services
 from api.decisions import (
@@ -72,14 +73,18 @@ def list_requests(
 
 
 @router.get("/{request_id}")
-def read_request(request_id: str, session: DatabaseSession) -> RequestDetail:
-    """Return one request with its audit timeline."""
+def read_request(request_id: str, session: DatabaseSession, now: Now) -> RequestDetail:
+    """Return one request with its audit timeline and the clock changes possible now."""
     row = _request_or_404(session, request_id)
     summary = RequestSummary.from_row(row)
+    actions = decide_clock_actions(row, now)
     return RequestDetail(
         **summary.model_dump(),
         timeline=[TimelineEvent.from_row(event) for event in events_for_request(session, row.id)],
         has_completion_record=row.record_path is not None and Path(row.record_path).is_file(),
+        can_extend=actions.can_extend,
+        can_pause=actions.can_pause,
+        can_resume=actions.can_resume,
     )
 
 

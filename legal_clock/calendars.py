@@ -44,8 +44,13 @@ class HolidayCalendar:
         return day in holiday_dates(self.country, self.subdivision, self.categories, day.year)
 
     def label(self) -> str:
+        """Name the calendar for readings, such as ``DE-BY`` or ``US federal``."""
         place = f"{self.country}-{self.subdivision}" if self.subdivision else self.country
-        return f"{place} ({', '.join(self.categories)})"
+        if self.country == "CA" and self.categories == CANADA_FEDERAL_CATEGORIES:
+            return f"{place} Interpretation Act s. 35"
+        if self.country == "US" and self.subdivision is None:
+            return "US federal"
+        return place
 
 
 @lru_cache(maxsize=4096)

@@ -14,7 +14,15 @@ from legal_clock.counting import add_business_days, add_calendar_days, add_month
 from legal_clock.instants import end_of_local_day, load_zone, local_date, require_aware
 from legal_clock.places import holiday_calendar_for, legal_place_for
 from legal_clock.readings import Reading, internal_reading, legal_reading
-from legal_clock.rules import Anchor, Period, RuleRecord, Unit, regime_versions, rule_in_force
+from legal_clock.rules import (
+    Anchor,
+    Period,
+    Roll,
+    RuleRecord,
+    Unit,
+    regime_versions,
+    rule_in_force,
+)
 from legal_clock.settings import ClockSettings
 
 KINDS = ("access", "erasure", "rectification", "opt_out")
@@ -369,39 +377,141 @@ def _describe_readings(
     internal_dates: _ReadingDates,
     legal_dates: _ReadingDates,
 ) -> tuple[str, ...]:
-    """Name the rule's contested choices in words, for records and the CLI summary."""
+    """Name the rule's contested choices in words, for records and the CLI summary.
+
+    Each line describes only clocks that were computed for this request. An opt-out with its
+    own business-day clock gets no roll, day-one, pause or business-size line, because
+    ``_dates_for`` applies none of them to it.
+    """
     lines = [f"receipt date {received_on.isoformat()} taken in {legal_zone}"]
     if subject_on is not None and subject_on < received_on:
         lines.append(
             f"internal dates counted from {subject_on.isoformat()}, the receipt date in the "
             f"subject's zone {clock_input.subject_tz}"
         )
-    if legal_dates.start != received_on:
-        lines.append(f"clock starts on {legal_dates.start.isoformat()} under anchor {rule.anchor}")
+
+    if clock_input.kind == "opt_out" and rule.opt_out is not None:
+        lines.append(
+            f"opt-out limit: {rule.opt_out.length} business days, counted from the day "
+            "after receipt"
+        )
+        lines.append(_business_days_line("opt-out limit", legal))
+        return tuple(lines)
+
+    lines.extend(
+        _response_period_lines(rule, clock_input, settings, legal, received_on, legal_dates.start)
+    )
+    if legal_dates.paused_days:
+        lines.append(
+            f"clarification paused the clock: {legal_dates.paused_days} days legal, "
+            f"{internal_dates.paused_days} days internal"
+        )
+    elif clock_input.clarification_requested is not None and not rule.pauses_for(clock_input.kind):
+        lines.append(
+            "clarification dates ignored: only a UK GDPR access request stops the clock (Art. 12A)"
+        )
+    if legal_dates.acknowledge_by is not None:
+        lines.append(_business_days_line("acknowledgement", legal))
+    return tuple(lines)
+
+
+def _response_period_lines(
+    rule: RuleRecord,
+    clock_input: ClockInput,
+    settings: ClockSettings,
+    legal: Reading,
+    received_on: date,
+    start: date,
+) -> list[str]:
+    """Describe how the response period, and the extension if any, were counted."""
+    lines = []
+    if start != received_on:
+        lines.append(_start_line(clock_input, start))
     if rule.regime == "gdpr":
         lines.append(
             "GDPR clock starts at the latest of receipt and identity information"
             if settings.gdpr_identity_pauses_clock
             else "GDPR clock starts at receipt; identity checks do not pause it"
         )
-    lines.append(f"legal limit roll: {legal.roll} over {legal.calendar.label()} holidays")
-    if rule.regime == "ccpa":
-        calendar = (
-            "Monday to Friday less US federal holidays"
-            if legal.business_days_skip_holidays
-            else "Monday to Friday"
-        )
-        lines.append(f"business days: legal {calendar}; internal Monday to Friday")
-    if rule.internal_start_day_counts:
-        lines.append("internal due date counts the day of receipt as day one")
-    if legal_dates.paused_days:
+    lines.append(_roll_line(rule, settings, legal))
+
+    # Only a period in calendar days has a day one to read two ways (see _add_period). Where
+    # the period itself counts its start day, both readings agree and there is no choice.
+    response = rule.response
+    if (
+        rule.internal_start_day_counts
+        and response.unit is Unit.CALENDAR_DAYS
+        and not response.start_day_counts
+    ):
+        day_one = "the day of receipt" if start == received_on else "the day the clock starts"
         lines.append(
-            f"clarification paused the clock: {legal_dates.paused_days} days legal, "
-            f"{internal_dates.paused_days} days internal"
+            f"internal due date counts {day_one} as day one; the legal limit counts from "
+            "the next day"
         )
     if clock_input.business_size == "small" and legal.period_multiplier > 1:
         lines.append(
-            f"small business: legal period multiplied by {legal.period_multiplier}; "
+            f"small business: legal response period multiplied by {legal.period_multiplier}; "
             "internal period unchanged"
         )
-    return tuple(lines)
+    return lines
+
+
+def _start_line(clock_input: ClockInput, start: date) -> str:
+    """Name the event that moved the start of the clock past the day of receipt."""
+    events = []
+    if clock_input.identity_received == start:
+        events.append("identity information")
+    if clock_input.fee_received == start:
+        events.append("the fee")
+    if not events:
+        return f"clock starts on {start.isoformat()}"
+    return f"clock starts on {start.isoformat()}, when {' and '.join(events)} arrived"
+
+
+def _roll_line(rule: RuleRecord, settings: ClockSettings, legal: Reading) -> str:
+    """Say in words whether and how the legal limit moves off a weekend or holiday."""
+    holiday = f"{legal.calendar.label()} holiday"
+    if legal.roll is Roll.NEXT_WORKING_DAY:
+        line = f"legal limit on a Saturday, Sunday or {holiday} moves to the next working day"
+        return line + _roll_setting_reason(rule, settings)
+    if legal.roll is Roll.NEXT_NON_HOLIDAY:
+        return (
+            f"legal limit on a Sunday or {holiday} moves to the next day that is neither; "
+            "a Saturday limit stays"
+        )
+    if legal.roll is Roll.HOLIDAY_TO_NEXT_BUSINESS_DAY:
+        return (
+            f"legal limit on a {holiday} moves to the next business day; a Saturday or "
+            "Sunday limit stays"
+        )
+    if legal.roll is Roll.SUNDAY_TO_MONDAY:
+        return (
+            f"legal limit on a Sunday moves to the Monday under {rule.general_time_source}, "
+            "because the setting us_state_time_statutes_extend_legal_limit is on"
+        )
+    if rule.regime == "gdpr" and not settings.gdpr_weekends_extend_legal_limit:
+        return (
+            "legal limit does not move for weekends or holidays, because the setting "
+            "gdpr_weekends_extend_legal_limit is off"
+        )
+    return "legal limit does not move for weekends or holidays"
+
+
+def _roll_setting_reason(rule: RuleRecord, settings: ClockSettings) -> str:
+    """Name the setting that made a rule without a roll of its own roll, if one did."""
+    if rule.general_time_roll is not None and settings.us_state_time_statutes_extend_legal_limit:
+        return (
+            f" under {rule.general_time_source}, because the setting "
+            "us_state_time_statutes_extend_legal_limit is on"
+        )
+    if rule.regime == "lgpd" and settings.lgpd_weekends_extend_legal_limit:
+        return ", because the setting lgpd_weekends_extend_legal_limit is on"
+    return ""
+
+
+def _business_days_line(clock: str, legal: Reading) -> str:
+    """Name the business-day calendars of a clock counted in business days."""
+    legal_days = "Monday to Friday"
+    if legal.business_days_skip_holidays:
+        legal_days = f"Monday to Friday less {legal.calendar.label()} holidays"
+    return f"business days of the {clock}: legal {legal_days}; internal Monday to Friday"

@@ -31,7 +31,12 @@ from legal_clock.settings import ClockSettings
 from localization import Renderer
 from request_store import models as request_models
 from request_store.intake import Submission, create_request
-from request_store.models import DataSubjectRequest, RequestKind, VerificationToken
+from request_store.models import (
+    OPEN_STATUSES,
+    DataSubjectRequest,
+    RequestKind,
+    VerificationToken,
+)
 from runtime.gateway import DecisionRejectedError, ExtensionRejectedError
 from settings import Settings
 from vault import models as vault_models
@@ -131,6 +136,14 @@ class RecordingGateway:
 
         # The same checks, in the same order and with the same messages, as the request
         # workflow's update validator.
+        if row.status not in OPEN_STATUSES:
+            raise ExtensionRejectedError(
+                "this request is closed; its deadline can no longer change"
+            )
+        if row.clarification_requested is not None and row.clarification_received is None:
+            raise ExtensionRejectedError(
+                "the clock is paused for a clarification; resume it before extending"
+            )
         extended_before = any(sent_id == request_id for sent_id, _ in self.extensions)
         if extended_before or row.extended_at is not None:
             raise ExtensionRejectedError(

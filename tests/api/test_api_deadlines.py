@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import Engine
 
 from database.engine import session_scope
-from request_store.models import DataSubjectRequest
+from request_store.models import DataSubjectRequest, RequestKind
 from settings import Settings
 from tests.api.conftest import (
+    NOW,
     PORTAL_PASSWORD,
     Clock,
     RecordingGateway,
@@ -336,13 +338,17 @@ async def test_clock_change_through_api(
     settings: Settings,
     gateway: RecordingGateway,
 ) -> None:
-    uk_request = store_request(engine, vault, settings, status="in_progress")
+    uk_request = store_request(
+        engine, vault, settings, status="in_progress", kind=RequestKind.ACCESS
+    )
     with session_scope(engine) as session:
         row = session.get(DataSubjectRequest, uk_request)
         assert row is not None
         row.regime = "uk_gdpr"
         session.add(row)
+    # A UK erasure: Article 12A stops the clock only for access requests.
     other = store_request(engine, vault, settings, status="in_progress", email="d@example.net")
+    set_columns(engine, other, regime="uk_gdpr")
     headers = await bearer_headers(client, portal_user)
 
     paused = await client.post(
@@ -362,3 +368,66 @@ async def test_clock_change_through_api(
     assert refused.status_code == 409
     assert invalid.status_code == 422
     assert anonymous.status_code == 401
+
+
+def set_columns(engine: Engine, request_id: str, **values: Any) -> None:
+    with session_scope(engine) as session:
+        row = session.get(DataSubjectRequest, request_id)
+        assert row is not None
+        for name, value in values.items():
+            setattr(row, name, value)
+        session.add(row)
+
+
+UK_ACCESS = {"regime": "uk_gdpr", "kind": "access", "legal_zone": "Europe/London"}
+
+
+@pytest.mark.parametrize(
+    ("values", "now", "expected"),
+    [
+        # GDPR, received 2 March 2026: notice possible until 2 April, which ends 23:00 UTC.
+        ({}, datetime(2026, 4, 2, 22, 59, 59, tzinfo=UTC), (True, False, False)),
+        ({}, datetime(2026, 4, 2, 23, 0, tzinfo=UTC), (False, False, False)),
+        ({"status": "completed"}, NOW, (False, False, False)),
+        ({"extended_at": NOW}, NOW, (False, False, False)),
+        ({"extension_notice_by": None}, NOW, (False, False, False)),
+        (UK_ACCESS, NOW, (True, True, False)),
+        ({**UK_ACCESS, "kind": "erasure"}, NOW, (True, False, False)),
+        ({**UK_ACCESS, "clarification_requested": date(2026, 3, 2)}, NOW, (False, False, True)),
+        (
+            {
+                **UK_ACCESS,
+                "clarification_requested": date(2026, 3, 2),
+                "clarification_received": date(2026, 3, 2),
+            },
+            NOW,
+            (True, False, False),
+        ),
+        # The legal limit, 2 April, ends at 23:00 UTC in London; the notice date is the same.
+        (UK_ACCESS, datetime(2026, 4, 2, 23, 0, tzinfo=UTC), (False, False, False)),
+        ({**UK_ACCESS, "status": "denied"}, NOW, (False, False, False)),
+    ],
+)
+async def test_detail_lists_clock_actions(
+    client: httpx.AsyncClient,
+    portal_user: str,
+    engine: Engine,
+    vault: Vault,
+    settings: Settings,
+    clock: Clock,
+    values: dict[str, Any],
+    now: datetime,
+    expected: tuple[bool, bool, bool],
+) -> None:
+    request_id = store_request(engine, vault, settings, status="in_progress")
+    set_columns(engine, request_id, **values)
+    clock.now = now
+    headers = await bearer_headers(client, portal_user)
+
+    response = await client.get(f"/api/v1/requests/{request_id}", headers=headers)
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["can_extend"] is expected[0]
+    assert body["can_pause"] is expected[1]
+    assert body["can_resume"] is expected[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -16,6 +16,7 @@ from database.engine import session_scope
 from request_store.models import DataSubjectRequest
 from settings import Settings
 from tests.api.conftest import (
+    NOW,
     PORTAL_PASSWORD,
     PORTAL_USERNAME,
     Clock,
@@ -304,12 +305,18 @@ async def test_extension_form_lists_bases(portal_client: httpx.AsyncClient, stor
     for code, label in EXTENSION_BASES.items():
         assert f'<option value="{code}" >{label}</option>' in text
     assert "none; notice possible until Apr 2, 2026" in text
+    assert 'class="unavailable"' not in text
 
 
 @pytest.mark.parametrize(
-    ("status", "values", "shown"),
+    ("status", "values", "shown", "reason"),
     [
-        ("completed", {}, "none; notice possible until Apr 2, 2026"),
+        (
+            "completed",
+            {},
+            "none; notice possible until Apr 2, 2026",
+            "Extension not possible: the request is closed (completed).",
+        ),
         (
             "in_progress",
             {
@@ -317,8 +324,22 @@ async def test_extension_form_lists_bases(portal_client: httpx.AsyncClient, stor
                 "extension_basis": "number_of_requests",
             },
             "extended on Mar 5, 2026",
+            "Extension no longer possible: the deadline was already extended, and the law "
+            "allows one extension.",
         ),
-        ("awaiting_verification", {"extension_notice_by": None}, "the rule allows no extension"),
+        (
+            "awaiting_verification",
+            {"extension_notice_by": None},
+            "the rule allows no extension",
+            "Extension not possible: the rule allows no extension for this kind of request.",
+        ),
+        (
+            "in_progress",
+            {"regime": "uk_gdpr", "kind": "access", "clarification_requested": date(2026, 3, 2)},
+            "none; notice possible until Apr 2, 2026",
+            "Extension not possible while the clock is paused for a clarification: resume the "
+            "clock first.",
+        ),
     ],
 )
 async def test_extension_form_hidden(
@@ -327,6 +348,7 @@ async def test_extension_form_hidden(
     status: str,
     values: dict[str, Any],
     shown: str,
+    reason: str,
 ) -> None:
     request_id = store(status=status, **values)
 
@@ -335,6 +357,91 @@ async def test_extension_form_hidden(
     assert "/extension" not in response.text
     assert "Extend deadline" not in response.text
     assert shown in response.text
+    assert reason in response.text
+
+
+@pytest.mark.parametrize(
+    ("zone", "last_moment"),
+    [
+        # 2 April 2026 ends at 23:00 UTC in Dublin and at 07:00 UTC on 3 April in Los Angeles.
+        ("Europe/Dublin", datetime(2026, 4, 2, 22, 59, 59, tzinfo=UTC)),
+        ("America/Los_Angeles", datetime(2026, 4, 3, 6, 59, 59, tzinfo=UTC)),
+    ],
+)
+async def test_extension_offered_until_notice_day_ends(
+    portal_client: httpx.AsyncClient, store: Any, clock: Clock, zone: str, last_moment: datetime
+) -> None:
+    request_id = store(legal_zone=zone)
+    form = f'action="/portal/requests/{request_id}/extension"'
+    reason = "Extension no longer possible: the first period ended on Apr 2, 2026."
+    await sign_in_at(portal_client, clock, last_moment)
+
+    in_time = await portal_client.get(f"/portal/requests/{request_id}")
+    clock.advance(timedelta(seconds=1))
+    late = await portal_client.get(f"/portal/requests/{request_id}")
+
+    assert form in in_time.text
+    assert reason not in in_time.text
+    assert form not in late.text
+    assert reason in late.text
+
+
+@pytest.mark.parametrize(
+    ("values", "days_later"),
+    [
+        ({}, 0),
+        ({}, 18),
+        # The notice date, 2 April, has ended in Dublin by 3 April.
+        ({}, 32),
+        ({"status": "in_progress", "extension_notice_by": None}, 0),
+        ({"regime": "uk_gdpr", "kind": "access", "clarification_requested": date(2026, 3, 2)}, 0),
+        (
+            {
+                "regime": "uk_gdpr",
+                "kind": "access",
+                "clarification_requested": date(2026, 3, 2),
+                "clarification_received": date(2026, 3, 2),
+            },
+            0,
+        ),
+    ],
+)
+async def test_extension_offered_only_when_accepted(
+    portal_client: httpx.AsyncClient,
+    store: Any,
+    clock: Clock,
+    gateway: RecordingGateway,
+    values: dict[str, Any],
+    days_later: int,
+) -> None:
+    # The recording gateway applies the workflow validator's checks, so an offered form must
+    # be accepted and a hidden one rejected.
+    request_id = store(**values)
+    if days_later:
+        await sign_in_at(portal_client, clock, NOW + timedelta(days=days_later))
+    page = await portal_client.get(f"/portal/requests/{request_id}")
+    offered = f'action="/portal/requests/{request_id}/extension"' in page.text
+
+    response = await portal_client.post(
+        f"/portal/requests/{request_id}/extension",
+        data={"basis": "complexity", "csrf_token": csrf_token_in(page.text)},
+    )
+
+    assert (response.status_code == 303) is offered
+    assert len(gateway.extensions) == (1 if offered else 0)
+
+
+async def test_extension_reason_follows_locale(
+    portal_client: httpx.AsyncClient, store: Any, clock: Clock
+) -> None:
+    request_id = store(extension_notice_by=date(2026, 12, 4))
+    await sign_in_at(portal_client, clock, datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
+
+    response = await portal_client.get(
+        f"/portal/requests/{request_id}", headers={"Accept-Language": "en-GB"}
+    )
+
+    assert "Extension no longer possible: the first period ended on 4 Dec 2026." in response.text
 
 
 async def test_extended_request_names_basis(portal_client: httpx.AsyncClient, store: Any) -> None:
@@ -486,8 +593,9 @@ async def test_extension_after_first_period_rejected(
     assert response.status_code == 409
     assert "the first period has ended, and an extension must be notified" in text
     assert "(until 2026-04-02T23:00:00+00:00)" in text
-    # The form stays, with the chosen basis, in case the team wants to read it again.
-    assert '<option value="number_of_requests" selected>' in text
+    # The page rendered with the error no longer offers the extension, and shows the reason.
+    assert f'action="/portal/requests/{request_id}/extension"' not in text
+    assert "Extension no longer possible: the first period ended on Apr 2, 2026." in text
     assert gateway.extensions == []
 
 
@@ -596,7 +704,7 @@ async def test_extension_logs_ids_only(
 async def test_clock_pause_offered_for_uk(
     portal_client: httpx.AsyncClient, store: Any, gateway: RecordingGateway
 ) -> None:
-    uk_request = store(regime="uk_gdpr")
+    uk_request = store(regime="uk_gdpr", kind="access")
     gdpr_request = store()
     uk_page = await portal_client.get(f"/portal/requests/{uk_request}")
     gdpr_page = await portal_client.get(f"/portal/requests/{gdpr_request}")
@@ -619,10 +727,117 @@ async def test_clock_pause_offered_for_uk(
 
 
 async def test_clock_resume_offered_when_paused(
-    portal_client: httpx.AsyncClient, store: Any
+    portal_client: httpx.AsyncClient, store: Any, clock: Clock
 ) -> None:
-    request_id = store(regime="uk_gdpr", clarification_requested=date(2026, 3, 5))
+    request_id = store(regime="uk_gdpr", kind="access", clarification_requested=date(2026, 3, 5))
+    # The workflow accepts a resume at any time while paused, even after the legal limit.
+    await sign_in_at(portal_client, clock, datetime(2026, 4, 10, 9, 0, tzinfo=UTC))
 
     page = await portal_client.get(f"/portal/requests/{request_id}")
 
     assert "Resume clock: clarification received" in page.text
+    assert "Pause clock" not in page.text
+    assert "Pause no longer possible" not in page.text
+
+
+def uk_access_request(store: Any, **values: Any) -> str:
+    """Store a UK GDPR access request whose legal limit, 2 April 2026, ends at 23:00 UTC."""
+    request_id: str = store(
+        regime="uk_gdpr",
+        kind="access",
+        legal_zone="Europe/London",
+        legal_limit=date(2026, 4, 2),
+        **values,
+    )
+    return request_id
+
+
+async def test_pause_offered_until_legal_limit_ends(
+    portal_client: httpx.AsyncClient, store: Any, clock: Clock
+) -> None:
+    request_id = uk_access_request(store)
+    reason = "Pause no longer possible: the legal limit of Apr 2, 2026 has passed."
+    await sign_in_at(portal_client, clock, datetime(2026, 4, 2, 22, 59, 59, tzinfo=UTC))
+
+    in_time = await portal_client.get(f"/portal/requests/{request_id}")
+    clock.advance(timedelta(seconds=1))
+    late = await portal_client.get(f"/portal/requests/{request_id}")
+
+    assert "Pause clock: clarification requested" in in_time.text
+    assert reason not in in_time.text
+    assert "Pause clock: clarification requested" not in late.text
+    assert f'action="/portal/requests/{request_id}/clock"' not in late.text
+    assert reason in late.text
+
+
+async def test_pause_limit_in_utc_without_zone(
+    portal_client: httpx.AsyncClient, store: Any, clock: Clock
+) -> None:
+    # A row stored before the legal clock: the workflow counts its internal due date in UTC.
+    request_id = store(
+        regime="uk_gdpr",
+        kind="access",
+        legal_zone=None,
+        legal_limit=None,
+        due_date=date(2026, 4, 2),
+    )
+    await sign_in_at(portal_client, clock, datetime(2026, 4, 2, 23, 59, 59, tzinfo=UTC))
+
+    in_time = await portal_client.get(f"/portal/requests/{request_id}")
+    clock.advance(timedelta(seconds=1))
+    late = await portal_client.get(f"/portal/requests/{request_id}")
+
+    assert "Pause clock: clarification requested" in in_time.text
+    assert "Pause no longer possible: the legal limit of Apr 2, 2026 has passed." in late.text
+
+
+@pytest.mark.parametrize(
+    ("status", "values", "reason"),
+    [
+        (
+            "in_progress",
+            {
+                "clarification_requested": date(2026, 3, 5),
+                "clarification_received": date(2026, 3, 10),
+            },
+            "Pause no longer possible: the clock was already paused once, from Mar 5, 2026 to "
+            "Mar 10, 2026.",
+        ),
+        ("completed", {}, "Pause not possible: the request is closed (completed)."),
+    ],
+)
+async def test_pause_hidden_with_reason(
+    portal_client: httpx.AsyncClient,
+    store: Any,
+    status: str,
+    values: dict[str, Any],
+    reason: str,
+) -> None:
+    request_id = uk_access_request(store, status=status, **values)
+
+    page = await portal_client.get(f"/portal/requests/{request_id}")
+
+    assert f'action="/portal/requests/{request_id}/clock"' not in page.text
+    assert "Scope clarification (UK GDPR)" in page.text
+    assert reason in page.text
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        # Article 12A stops the clock only for access requests.
+        {"regime": "uk_gdpr", "kind": "erasure"},
+        {"regime": "gdpr", "kind": "access"},
+        {"regime": "ccpa", "kind": "access", "legal_zone": "America/Los_Angeles"},
+    ],
+)
+async def test_pause_absent_where_rule_has_none(
+    portal_client: httpx.AsyncClient, store: Any, values: dict[str, Any]
+) -> None:
+    request_id = store(**values)
+
+    page = await portal_client.get(f"/portal/requests/{request_id}")
+
+    assert f'action="/portal/requests/{request_id}/clock"' not in page.text
+    assert "Scope clarification" not in page.text
+    assert "Pause" not in page.text

@@ -85,6 +85,29 @@ def test_readable_summary() -> None:
     assert "readings:" in result.stdout
 
 
+def test_opt_out_summary_readings() -> None:
+    arguments = ("--regime", "ccpa", "--kind", "opt_out", "--received", "2026-03-25T17:00:00Z")
+    summary = _run(*arguments)
+    as_json = _run(*arguments, "--json")
+
+    assert summary.returncode == 0, summary.stderr
+    assert summary.stdout.endswith(
+        "readings:\n"
+        "  - receipt date 2026-03-25 taken in America/Los_Angeles\n"
+        "  - opt-out limit: 15 business days, counted from the day after receipt\n"
+        "  - business days of the opt-out limit: legal Monday to Friday less US federal "
+        "holidays; internal Monday to Friday\n"
+    )
+    assert "day one" not in summary.stdout
+    assert json.loads(as_json.stdout) == {
+        "internal_due": "2026-04-15",
+        "legal_limit": "2026-04-15",
+        "acknowledge_by": None,
+        "extension_notice_by": None,
+        "rule": "ccpa@2023-03-29",
+    }
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

@@ -141,6 +141,10 @@ def test_uk_erasure_clarification_no_pause(clock_settings: ClockSettings) -> Non
     )
     assert deadlines.paused_days == 0
     assert deadlines.legal_limit == date(2026, 4, 2)
+    assert (
+        "clarification dates ignored: only a UK GDPR access request stops the clock (Art. 12A)"
+        in deadlines.readings
+    )
 
 
 def test_gdpr_clarification_no_pause(clock_settings: ClockSettings) -> None:
@@ -175,7 +179,11 @@ def test_gdpr_identity_setting(clock_settings: ClockSettings) -> None:
     pausing = clock_settings.model_copy(update={"gdpr_identity_pauses_clock": True})
     paused = compute_deadlines(clock_input, pausing)
     assert paused.legal_limit == date(2026, 4, 9)
-    assert any("identity" in line for line in paused.readings)
+    assert "clock starts on 2026-03-09, when identity information arrived" in paused.readings
+    assert "GDPR clock starts at the latest of receipt and identity information" in (
+        paused.readings
+    )
+    assert "GDPR clock starts at receipt; identity checks do not pause it" in default.readings
 
 
 def test_gdpr_weekend_setting(clock_settings: ClockSettings) -> None:
@@ -333,3 +341,125 @@ def test_pipeda_ignores_boxing_day(clock_settings: ClockSettings) -> None:
         clock_settings,
     )
     assert result.legal_limit == date(2026, 12, 28)
+
+
+CCPA_ACKNOWLEDGEMENT_DAYS = (
+    "business days of the acknowledgement: legal Monday to Friday less US federal holidays; "
+    "internal Monday to Friday"
+)
+
+
+def test_opt_out_readings_name_its_clock(clock_settings: ClockSettings) -> None:
+    deadlines = _compute(clock_settings, "ccpa", _at(date(2026, 3, 25), 17), kind="opt_out")
+
+    assert deadlines.readings == (
+        "receipt date 2026-03-25 taken in America/Los_Angeles",
+        "opt-out limit: 15 business days, counted from the day after receipt",
+        "business days of the opt-out limit: legal Monday to Friday less US federal "
+        "holidays; internal Monday to Friday",
+    )
+    # The opt-out clock counts business days from the next day, so it has no day-one reading.
+    assert not any("day one" in line for line in deadlines.readings)
+    assert not any("acknowledgement" in line for line in deadlines.readings)
+
+
+def test_ccpa_access_readings(clock_settings: ClockSettings) -> None:
+    deadlines = _compute(clock_settings, "ccpa", _at(date(2026, 3, 25), 17))
+
+    assert deadlines.readings == (
+        "receipt date 2026-03-25 taken in America/Los_Angeles",
+        "legal limit does not move for weekends or holidays",
+        "internal due date counts the day of receipt as day one; the legal limit counts from "
+        "the next day",
+        CCPA_ACKNOWLEDGEMENT_DAYS,
+    )
+
+
+def test_ccpa_weekday_setting_reading(clock_settings: ClockSettings) -> None:
+    weekdays = clock_settings.model_copy(update={"ccpa_legal_business_days": "weekdays"})
+    deadlines = compute_deadlines(ClockInput("ccpa", _at(date(2026, 3, 25), 17)), weekdays)
+
+    assert CCPA_ACKNOWLEDGEMENT_DAYS not in deadlines.readings
+    assert (
+        "business days of the acknowledgement: legal Monday to Friday; internal Monday to Friday"
+        in deadlines.readings
+    )
+
+
+@pytest.mark.parametrize(
+    ("regime", "fields", "line"),
+    [
+        (
+            "gdpr",
+            {"country": "DE"},
+            "legal limit on a Saturday, Sunday or DE holiday moves to the next working day",
+        ),
+        (
+            "uk_gdpr",
+            {},
+            "legal limit on a Saturday, Sunday or GB-ENG holiday moves to the next working day",
+        ),
+        (
+            "pipeda",
+            {},
+            "legal limit on a Sunday or CA Interpretation Act s. 35 holiday moves to the next day "
+            "that is neither; a Saturday limit stays",
+        ),
+        (
+            "lgpd",
+            {},
+            "legal limit on a BR holiday moves to the next business day; a Saturday or "
+            "Sunday limit stays",
+        ),
+        ("vcdpa", {}, "legal limit does not move for weekends or holidays"),
+        # Regimes without an opt-out clock of their own count an opt-out as any request.
+        ("vcdpa", {"kind": "opt_out"}, "legal limit does not move for weekends or holidays"),
+    ],
+)
+def test_roll_reading_in_words(
+    clock_settings: ClockSettings, regime: str, fields: dict[str, object], line: str
+) -> None:
+    deadlines = _compute(clock_settings, regime, _at(date(2026, 3, 25), 17), **fields)
+
+    assert line in deadlines.readings
+    assert not any("roll" in reading for reading in deadlines.readings)
+    assert not any("day one" in reading for reading in deadlines.readings)
+
+
+def test_gdpr_no_roll_names_setting(clock_settings: ClockSettings) -> None:
+    no_roll = clock_settings.model_copy(update={"gdpr_weekends_extend_legal_limit": False})
+    deadlines = compute_deadlines(ClockInput("gdpr", _at(date(2026, 1, 31)), country="DE"), no_roll)
+
+    assert (
+        "legal limit does not move for weekends or holidays, because the setting "
+        "gdpr_weekends_extend_legal_limit is off"
+    ) in deadlines.readings
+    assert not any("moves to the next" in line for line in deadlines.readings)
+
+
+def test_uk_readings_name_start_and_pause(clock_settings: ClockSettings) -> None:
+    deadlines = _compute(
+        clock_settings,
+        "uk_gdpr",
+        _at(date(2026, 3, 10)),
+        identity_received=date(2026, 3, 12),
+        fee_received=date(2026, 3, 16),
+        clarification_requested=date(2026, 3, 20),
+        clarification_received=date(2026, 3, 24),
+    )
+
+    assert deadlines.readings == (
+        "receipt date 2026-03-10 taken in Europe/London",
+        "clock starts on 2026-03-16, when the fee arrived",
+        "legal limit on a Saturday, Sunday or GB-ENG holiday moves to the next working day",
+        "clarification paused the clock: 5 days legal, 4 days internal",
+    )
+
+
+def test_small_business_reading(clock_settings: ClockSettings) -> None:
+    small = _compute(clock_settings, "lgpd", _at(date(2026, 4, 6), 18), business_size="small")
+    standard = _compute(clock_settings, "lgpd", _at(date(2026, 4, 6), 18))
+
+    line = "small business: legal response period multiplied by 2; internal period unchanged"
+    assert line in small.readings
+    assert line not in standard.readings

@@ -91,3 +91,6 @@ def test_roll_setting_moves_limit(
     assert plain.legal_limit == default
     assert rolled.legal_limit == when_on
     assert rolled.internal_due == plain.internal_due  # the internal date never rolls
+    if when_on != default:
+        assert any(setting in line for line in rolled.readings)
+    assert not any(setting in line for line in plain.readings)
