@@ -14,8 +14,12 @@ from activities.messages import CompletionInput, CompletionResult
 from activities.resources import ActivityResources
 from audit.log import chain_head, record_event
 from database.engine import session_scope
+from legal_clock.deadlines import Deadlines, compute_deadlines
+from legal_clock.instants import local_date
+from legal_clock.settings import ClockSettings
 from records.issue import issue_record
 from records.model import Approval, CompletionRecord, LedgerReference, StoreOutcome
+from request_store.clock_input import clock_input_for
 from request_store.models import DataSubjectRequest
 
 logger = logging.getLogger(__name__)
@@ -78,6 +82,8 @@ def _build_record(
     now: datetime,
     controller: str,
 ) -> CompletionRecord:
+    recount = _recount_clock(request)
+    extended = request.extended_at is not None
     return CompletionRecord(
         request_id=request.id,
         kind=request.kind,
@@ -104,9 +110,53 @@ def _build_record(
         legal_limit=request.legal_limit,
         internal_due_met=_met(request.due_date, request, now),
         legal_limit_met=_met(request.legal_limit, request, now),
-        extended=request.extended_at is not None,
+        extended=extended,
         extension_basis=request.extension_basis,
+        received_on=_local_receipt_date(request),
+        legal_zone=request.legal_zone,
+        clock_started_on=recount.start if recount is not None else None,
+        paused_days=recount.paused_days if recount is not None else None,
+        extension_notice_by=request.extension_notice_by,
+        acknowledge_by=request.acknowledge_by,
+        readings=list(recount.readings) if recount is not None else [],
+        extended_at=request.extended_at,
+        # Original dates belong to an extension, and a record without one rejects them.
+        original_due_date=request.original_due_date if extended else None,
+        original_legal_limit=request.original_legal_limit if extended else None,
     )
+
+
+def _local_receipt_date(request: DataSubjectRequest) -> date | None:
+    # Requests stored before the legal clock have no legal zone, and a date taken in a
+    # guessed zone would state a receipt date the rule never used.
+    if request.legal_zone is None:
+        return None
+    return local_date(request.received_at, request.legal_zone)
+
+
+def _recount_clock(request: DataSubjectRequest) -> Deadlines | None:
+    """Count the request's clock again to name the readings behind its stored dates.
+
+    Returns None when the count fails or gives dates other than the stored ones, and the
+    record then lists no readings. Other dates mean that the clock settings or the rule
+    records changed after the dates were set, so the readings would describe another count.
+    """
+    try:
+        recount = compute_deadlines(clock_input_for(request), ClockSettings())
+    except ValueError as error:
+        # ClockInputError is a ValueError, and compute_deadlines lets the ValueErrors of the
+        # rule, place and zone modules through too. The record is still issued without them.
+        logger.warning(
+            "record.clock_recount_failed",
+            extra={"request_id": request.id, "error": error.__class__.__name__},
+        )
+        return None
+
+    stored = (request.due_date, request.legal_limit)
+    if (recount.internal_due, recount.legal_limit) != stored:
+        logger.warning("record.clock_recount_differs", extra={"request_id": request.id})
+        return None
+    return recount
 
 
 def _met(day: date | None, request: DataSubjectRequest, completed_at: datetime) -> bool | None:

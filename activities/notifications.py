@@ -8,11 +8,13 @@ from typing import Any
 from sqlmodel import select
 from temporalio import activity
 
+from activities.deadlines import FALLBACK_ZONE
 from activities.lookup import load_request
 from activities.messages import NotificationInput
 from activities.resources import ActivityResources
 from audit.log import record_event
 from database.engine import session_scope
+from legal_clock.instants import local_date
 from localization import render_email
 from mail.sender import OutgoingEmail, send_email
 from request_store.models import AccessExport, VerificationToken
@@ -95,6 +97,9 @@ class NotificationActivities:
     def _deadline_context(self, notification: NotificationInput) -> dict[str, Any]:
         with session_scope(self.resources.engine) as session:
             request = load_request(session, notification.request_id)
+            # The receipt date as the legal clock takes it, in the legal zone. Requests stored
+            # before the legal clock have no zone, and UTC matches what their timers use.
+            received_on = local_date(request.received_at, request.legal_zone or FALLBACK_ZONE)
             internal_due = request.due_date
             legal_limit = request.legal_limit or request.due_date
             basis = request.extension_basis or ""
@@ -102,6 +107,7 @@ class NotificationActivities:
         # ``reason`` names the clock that an escalation is about.
         clock = notification.reason or "internal_due"
         return {
+            "received_on": received_on,
             "internal_due": internal_due,
             "legal_limit": legal_limit,
             "days_left": (internal_due - today).days,

@@ -33,7 +33,7 @@ EMAIL_CONTEXT_KEYS: dict[str, frozenset[str]] = {
     "request_closed_unverified": frozenset(),
     "approval_needed": frozenset({"request_id", "portal_link"}),
     # ``legal_limit`` is a date; ``basis`` is an EXTENSION_BASES code.
-    "acknowledgement": frozenset({"request_id", "legal_limit"}),
+    "acknowledgement": frozenset({"request_id", "received_on", "legal_limit"}),
     "extension_notice": frozenset({"request_id", "basis", "legal_limit"}),
     # Privacy-team emails. ``internal_due``, ``legal_limit`` and ``date`` are dates,
     # ``days_left`` an int counted to the internal due date, and ``clock`` is

@@ -8,7 +8,7 @@ ISO 8601 in UTC with a "Z" suffix and dates are ISO 8601.
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -21,6 +21,24 @@ LOCALES = frozenset({"en", "de", "fr", "es"})
 # Fields added with the legal clock: records issued before it lack them.
 LEGAL_CLOCK_FIELDS = frozenset(
     {"legal_limit", "internal_due_met", "legal_limit_met", "extended", "extension_basis"}
+)
+
+# Fields added to show the whole legal clock: the local receipt date and its zone, the clock
+# start and pause, the dates an extension replaced, the intermediate clocks and the rule's
+# readings. Records issued before them lack them.
+CLOCK_DETAIL_FIELDS = frozenset(
+    {
+        "received_on",
+        "legal_zone",
+        "clock_started_on",
+        "paused_days",
+        "original_due_date",
+        "original_legal_limit",
+        "extended_at",
+        "extension_notice_by",
+        "acknowledge_by",
+        "readings",
+    }
 )
 
 # A calendar date alone, because date.fromisoformat also accepts forms such as "20180525".
@@ -70,6 +88,21 @@ def _require_date(field: str, value: object) -> None:
     # datetime is a subclass of date, and a datetime here would serialize with a time.
     if not isinstance(value, date) or isinstance(value, datetime):
         raise InvalidRecordError(field, f"expected a date, got {value!r}")
+
+
+def _require_optional_date(field: str, value: object) -> None:
+    if value is not None:
+        _require_date(field, value)
+
+
+def _require_optional_count(field: str, value: object) -> None:
+    if value is None:
+        return
+    # bool is a subclass of int, and True is no count of days.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRecordError(field, f"expected an integer or null, got {value!r}")
+    if value < 0:
+        raise InvalidRecordError(field, f"expected 0 or more, got {value}")
 
 
 def _require_optional_bool(field: str, value: object) -> None:
@@ -147,6 +180,14 @@ class CompletionRecord:
     issued before it: no legal limit, "not applicable" for both deadlines, no extension.
     ``internal_due_met`` and ``legal_limit_met`` are None where no deadline applied, such as
     a request closed because the subject never verified their identity.
+
+    The fields from ``received_on`` on show how the clock was counted, and None or empty
+    means "not recorded". Dates are local dates in ``legal_zone``, an IANA zone name.
+    ``clock_started_on`` is the date the period runs from, later than ``received_on`` where
+    the clock waited for identity information. ``paused_days`` counts the days a scope
+    clarification stopped the clock. ``original_due_date`` and ``original_legal_limit`` are
+    the dates an extension replaced. ``readings`` are English sentences that name the
+    contested choices of the rule, quoted as the legal clock states them.
     """
 
     request_id: str
@@ -171,6 +212,16 @@ class CompletionRecord:
     legal_limit_met: bool | None = None
     extended: bool = False
     extension_basis: str | None = None  # an EXTENSION_BASES code, set exactly when extended
+    received_on: date | None = None
+    legal_zone: str | None = None
+    clock_started_on: date | None = None
+    paused_days: int | None = None
+    original_due_date: date | None = None
+    original_legal_limit: date | None = None
+    extended_at: datetime | None = None
+    extension_notice_by: date | None = None
+    acknowledge_by: date | None = None
+    readings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._validate_identifiers()
@@ -178,6 +229,8 @@ class CompletionRecord:
         self._validate_times()
 
         self._validate_deadlines()
+
+        self._validate_clock_details()
 
         _require_list_of("stores", self.stores, StoreOutcome)
         _require_list_of("destroyed_keys", self.destroyed_keys, LedgerReference)
@@ -220,6 +273,38 @@ class CompletionRecord:
                 "extension_basis", "must be null when the deadline was not extended"
             )
 
+    def _validate_clock_details(self) -> None:
+        if self.legal_zone is not None:
+            _require_text("legal_zone", self.legal_zone)
+        for name in (
+            "received_on",
+            "clock_started_on",
+            "original_due_date",
+            "original_legal_limit",
+            "extension_notice_by",
+            "acknowledge_by",
+        ):
+            _require_optional_date(name, getattr(self, name))
+        _require_optional_count("paused_days", self.paused_days)
+        if self.extended_at is not None:
+            _require_utc("extended_at", self.extended_at)
+
+        # A local receipt date means nothing without the zone it was taken in.
+        if self.received_on is not None and self.legal_zone is None:
+            raise InvalidRecordError("legal_zone", "must be set when received_on is set")
+        # An extended record may still lack the extension's details: records issued before
+        # these fields, and requests extended before the original dates were stored.
+        if not self.extended:
+            for name in ("original_due_date", "original_legal_limit", "extended_at"):
+                if getattr(self, name) is not None:
+                    raise InvalidRecordError(
+                        name, "must be null when the deadline was not extended"
+                    )
+
+        _require_list_of("readings", self.readings, str)
+        for index, reading in enumerate(self.readings):
+            _require_text(f"readings[{index}]", reading)
+
     def to_json_bytes(self) -> bytes:
         """Serialize the record to its canonical UTF-8 JSON form."""
         document = _to_plain(self)
@@ -232,8 +317,9 @@ class CompletionRecord:
 
         Raises InvalidRecordError naming the first bad field. Unknown fields are rejected
         too, because a record that carries data this code cannot show is not trusted.
-        Records issued before the legal clock lack the fields in ``LEGAL_CLOCK_FIELDS``;
-        those get their defaults.
+        Records issued before the legal clock lack the fields in ``LEGAL_CLOCK_FIELDS``, and
+        records issued before the clock details lack those in ``CLOCK_DETAIL_FIELDS``. A
+        missing field gets its default.
 
         NOTE: ``to_json_bytes`` of such a record writes the defaults out, so its bytes differ
         from the JSON embedded in the original file.
@@ -388,7 +474,10 @@ def _optional_str(field: str, value: object) -> str | None:
 
 def _record_from_plain(document: object) -> CompletionRecord:
     item = _check_keys(
-        "", document, {field.name for field in fields(CompletionRecord)}, LEGAL_CLOCK_FIELDS
+        "",
+        document,
+        {field.name for field in fields(CompletionRecord)},
+        LEGAL_CLOCK_FIELDS | CLOCK_DETAIL_FIELDS,
     )
 
     return CompletionRecord(
@@ -410,6 +499,7 @@ def _record_from_plain(document: object) -> CompletionRecord:
         audit_chain_head=_get_str(item, "", "audit_chain_head"),
         locale=_get_str(item, "", "locale"),
         **_legal_clock_fields(item),
+        **_clock_detail_fields(item),
     )
 
 
@@ -423,6 +513,37 @@ def _legal_clock_fields(item: Mapping[str, object]) -> dict[str, Any]:
         "extension_basis": _optional_str,
     }
     return {name: parsers[name](name, item[name]) for name in LEGAL_CLOCK_FIELDS if name in item}
+
+
+def _clock_detail_fields(item: Mapping[str, object]) -> dict[str, Any]:
+    """Parse the clock-detail fields; a missing one keeps the dataclass default."""
+    parsers: dict[str, Callable[[str, object], object]] = {
+        "received_on": _optional_date,
+        "legal_zone": _optional_str,
+        "clock_started_on": _optional_date,
+        "paused_days": _optional_int,
+        "original_due_date": _optional_date,
+        "original_legal_limit": _optional_date,
+        "extended_at": _optional_datetime,
+        "extension_notice_by": _optional_date,
+        "acknowledge_by": _optional_date,
+        "readings": _parse_readings,
+    }
+    return {name: parsers[name](name, item[name]) for name in CLOCK_DETAIL_FIELDS if name in item}
+
+
+def _optional_int(field: str, value: object) -> int | None:
+    _require_optional_count(field, value)
+    return value if isinstance(value, int) else None
+
+
+def _parse_readings(field: str, value: object) -> list[str]:
+    return _parse_list(field, value, _reading_from_plain)
+
+
+def _reading_from_plain(path: str, value: object) -> str:
+    _require_text(path, value)
+    return str(value)
 
 
 def _parse_bool(field: str, value: object) -> bool:

@@ -13,13 +13,15 @@ def clock_input_for(request: DataSubjectRequest, *, extended: bool | None = None
     original period of an extended request. The establishment and any US state come from the
     clock's settings, as at intake, so a recount gives the dates intake stored.
     """
+    # A pause still waiting for its answer has not moved any date yet: only the resume does.
+    answered = request.clarification_received is not None
     return ClockInput(
         regime=request.regime,
         received_at=request.received_at,
         kind=request.kind,
         subject_tz=request.subject_time_zone,
         identity_received=request.identity_received,
-        clarification_requested=request.clarification_requested,
+        clarification_requested=request.clarification_requested if answered else None,
         clarification_received=request.clarification_received,
         extended=request.extended_at is not None if extended is None else extended,
     )

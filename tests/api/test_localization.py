@@ -27,6 +27,7 @@ EMAIL_CONTEXT = {
     "note": "Contract records must be kept until 2031.",
     "request_id": "req_abc",
     "portal_link": "https://privacy.example/portal/requests/req_abc",
+    "received_on": date(2026, 2, 16),
     "legal_limit": date(2026, 4, 2),
     "internal_due": date(2026, 3, 31),
     "days_left": 5,
@@ -225,7 +226,12 @@ def test_negotiate_locale(requested: str | None, header: str | None, expected: s
 
 
 def test_acknowledgement_names_legal_limit(renderer: Renderer) -> None:
-    context = {"controller_name": "X", "request_id": "req_abc", "legal_limit": date(2026, 4, 2)}
+    context = {
+        "controller_name": "X",
+        "request_id": "req_abc",
+        "received_on": date(2026, 2, 16),
+        "legal_limit": date(2026, 4, 2),
+    }
 
     english = renderer.render_email("acknowledgement", "en", context)
     german = renderer.render_email("acknowledgement", "de", context)
@@ -235,6 +241,23 @@ def test_acknowledgement_names_legal_limit(renderer: Renderer) -> None:
     assert "We will answer by April 2, 2026 at the latest." in english.text_body
     assert german.subject == "Wir haben Ihren Datenschutzantrag erhalten"
     assert "spätestens bis zum 2. April 2026." in german.text_body
+
+
+@pytest.mark.parametrize(
+    ("locale", "sentence"),
+    [
+        ("en", "Your request reached us on February 16, 2026."),
+        ("de", "Ihr Antrag ist am 16. Februar 2026 bei uns eingegangen."),
+        ("fr", "Votre demande nous est parvenue le 16 février 2026."),
+        ("es", "Su solicitud nos llegó el 16 de febrero de 2026."),
+    ],
+)
+def test_acknowledgement_names_receipt_date(renderer: Renderer, locale: str, sentence: str) -> None:
+    context = {**EMAIL_CONTEXT, "received_on": date(2026, 2, 16)}
+
+    email = renderer.render_email("acknowledgement", locale, context)
+
+    assert f"\n\n{sentence}\n\n" in email.text_body
 
 
 def test_extension_email_labels_match_bases() -> None:
@@ -350,7 +373,7 @@ def test_escalation_names_clock(
 @pytest.mark.parametrize(
     ("name", "missing"),
     [
-        ("acknowledgement", "legal_limit, request_id"),
+        ("acknowledgement", "legal_limit, received_on, request_id"),
         ("extension_notice", "basis, legal_limit, request_id"),
         ("deadline_reminder", "days_left, internal_due, legal_limit, portal_link, request_id"),
         ("deadline_escalation", "clock, date, portal_link, request_id"),

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from asn1crypto import parser as asn1_parser
@@ -24,18 +25,22 @@ from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from weasyprint import HTML, Attachment
 
+from cli.records import verify_record_file
 from records.issue import IssuedRecord, issue_record
 from records.model import (
+    CLOCK_DETAIL_FIELDS,
+    LEGAL_CLOCK_FIELDS,
     Approval,
     CompletionRecord,
     InvalidRecordError,
     LedgerReference,
     StoreOutcome,
 )
-from records.render import render_record_pdf
+from records.render import ATTACHMENT_NAME, render_record_pdf
 from records.sign import sign_pdf
 from records.signing import SigningIdentity, load_or_create_signing_identity
 from records.verify import RecordVerificationError, verify_record
+from settings import Settings
 from workflows.messages import EXTENSION_BASES
 
 REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -80,7 +85,23 @@ def build_record(locale: str = "de") -> CompletionRecord:
         legal_limit_met=True,
         extended=True,
         extension_basis="complexity",
+        received_on=date(2025, 2, 1),
+        legal_zone="Europe/Berlin",
+        clock_started_on=date(2025, 2, 2),
+        paused_days=3,
+        original_due_date=date(2025, 2, 5),
+        original_legal_limit=date(2025, 2, 6),
+        extended_at=datetime(2025, 2, 10, 14, 0, tzinfo=UTC),
+        extension_notice_by=date(2025, 2, 5),
+        acknowledge_by=date(2025, 2, 14),
+        readings=list(READINGS),
     )
+
+
+READINGS = (
+    "receipt date 2025-02-01 taken in Europe/Berlin",
+    "legal limit roll: next working day over DE holidays",
+)
 
 
 def build_unextended_record(locale: str = "en") -> CompletionRecord:
@@ -93,7 +114,31 @@ def build_unextended_record(locale: str = "en") -> CompletionRecord:
         legal_limit_met=None,
         extended=False,
         extension_basis=None,
+        original_due_date=None,
+        original_legal_limit=None,
+        extended_at=None,
     )
+
+
+def without_fields(record: CompletionRecord, names: frozenset[str]) -> bytes:
+    """Return the record's JSON without the named fields, as older code wrote it."""
+    document = json.loads(record.to_json_bytes())
+    for name in names:
+        del document[name]
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def sign_record_json(record_json: bytes, identity: SigningIdentity) -> bytes:
+    """Return a signed PDF that embeds ``record_json`` as the record, as older code issued it."""
+    attachment = Attachment(
+        file_obj=BytesIO(record_json),
+        name=ATTACHMENT_NAME,
+        created=NOW,
+        modified=NOW,
+        relationship="Data",
+    )
+    unsigned = HTML(string="<p>Completion record</p>").write_pdf(attachments=[attachment])
+    return sign_pdf(unsigned, identity)
 
 
 @pytest.fixture(scope="module")
@@ -593,12 +638,9 @@ def test_json_carries_deadline_fields() -> None:
 
 
 def test_record_before_legal_clock_accepted() -> None:
-    document = json.loads(build_record().to_json_bytes())
-    for name in ("legal_limit", "internal_due_met", "legal_limit_met", "extended"):
-        del document[name]
-    del document["extension_basis"]
+    data = without_fields(build_record(), LEGAL_CLOCK_FIELDS | CLOCK_DETAIL_FIELDS)
 
-    record = CompletionRecord.from_json_bytes(json.dumps(document).encode())
+    record = CompletionRecord.from_json_bytes(data)
 
     assert record.legal_limit is None
     assert record.internal_due_met is None
@@ -609,11 +651,8 @@ def test_record_before_legal_clock_accepted() -> None:
 
 
 def test_record_before_legal_clock_renders(template_dir: Path, tmp_path: Path) -> None:
-    document = json.loads(build_record(locale="es").to_json_bytes())
-    for name in ("legal_limit", "internal_due_met", "legal_limit_met", "extended"):
-        del document[name]
-    del document["extension_basis"]
-    record = CompletionRecord.from_json_bytes(json.dumps(document).encode())
+    data = without_fields(build_record(locale="es"), LEGAL_CLOCK_FIELDS | CLOCK_DETAIL_FIELDS)
+    record = CompletionRecord.from_json_bytes(data)
     pdf_path = tmp_path / "old.pdf"
     pdf_path.write_bytes(render_record_pdf(record, template_dir))
 
@@ -658,3 +697,195 @@ def test_from_json_names_bad_deadline_field(changes: dict[str, object], field: s
 def test_legal_limit_datetime_rejected() -> None:
     with pytest.raises(InvalidRecordError, match="'legal_limit': expected a date"):
         replace(build_record(), legal_limit=datetime(2025, 3, 3, tzinfo=UTC))
+
+
+def test_json_carries_clock_details() -> None:
+    document = json.loads(build_record().to_json_bytes())
+
+    assert document["received_on"] == "2025-02-01"
+    assert document["legal_zone"] == "Europe/Berlin"
+    assert document["clock_started_on"] == "2025-02-02"
+    assert document["paused_days"] == 3
+    assert document["original_due_date"] == "2025-02-05"
+    assert document["original_legal_limit"] == "2025-02-06"
+    assert document["extended_at"] == "2025-02-10T14:00:00Z"
+    assert document["extension_notice_by"] == "2025-02-05"
+    assert document["acknowledge_by"] == "2025-02-14"
+    assert document["readings"] == list(READINGS)
+
+
+def test_json_round_trip_keeps_clock_details() -> None:
+    record = build_record()
+
+    parsed = CompletionRecord.from_json_bytes(record.to_json_bytes())
+
+    assert parsed == record
+    assert parsed.extended_at == datetime(2025, 2, 10, 14, 0, tzinfo=UTC)
+    assert parsed.readings == list(READINGS)
+
+
+def test_record_before_clock_details_accepted() -> None:
+    record = CompletionRecord.from_json_bytes(without_fields(build_record(), CLOCK_DETAIL_FIELDS))
+
+    assert record.received_on is None
+    assert record.legal_zone is None
+    assert record.clock_started_on is None
+    assert record.paused_days is None
+    assert record.original_due_date is None
+    assert record.original_legal_limit is None
+    assert record.extended_at is None
+    assert record.extension_notice_by is None
+    assert record.acknowledge_by is None
+    assert record.readings == []
+    assert record.extended is True
+    assert record.legal_limit == date(2025, 3, 3)
+
+
+def test_record_before_clock_details_verifies(identity: SigningIdentity) -> None:
+    old_json = without_fields(build_record(), CLOCK_DETAIL_FIELDS)
+    pdf = sign_record_json(old_json, identity)
+
+    record = verify_record(pdf, identity.certificate)
+
+    assert record == CompletionRecord.from_json_bytes(old_json)
+    assert record.extension_basis == "complexity"
+    assert record.readings == []
+
+
+def test_cli_verifies_record_before_clock_details(
+    identity: SigningIdentity, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No destroyed keys, so the command checks signature and JSON but needs no ledger.
+    old_record = replace(build_record(), destroyed_keys=[])
+    path = tmp_path / "old-record.pdf"
+    path.write_bytes(sign_record_json(without_fields(old_record, CLOCK_DETAIL_FIELDS), identity))
+    settings = Settings(environment="test", data_dir=tmp_path / "data")
+
+    exit_code = verify_record_file(settings, path)
+
+    assert exit_code == 0
+    assert "valid:" in capsys.readouterr().out
+
+
+def test_page_lists_clock_details(issued: IssuedRecord) -> None:
+    flat = " ".join(pdf_text(issued.path).split())
+
+    assert "Eingangsdatum (maßgebliche Zeitzone) 1. Februar 2025" in flat
+    assert "Maßgebliche Zeitzone Europe/Berlin" in flat
+    assert "Fristbeginn 2. Februar 2025" in flat
+    assert "Fristhemmung wegen Rückfrage (Tage) 3" in flat
+    assert "Frist für die Eingangsbestätigung 14. Februar 2025" in flat
+    assert "Verlängert am 10. Februar 2025, 14:00:00 UTC" in flat
+    assert "Ursprüngliche interne Frist 5. Februar 2025" in flat
+    assert "Ursprüngliche gesetzliche Frist 6. Februar 2025" in flat
+    assert "Frist für die Mitteilung der Verlängerung 5. Februar 2025" in flat
+
+
+def test_page_quotes_readings_in_english(issued: IssuedRecord) -> None:
+    flat = " ".join(pdf_text(issued.path).split())
+
+    assert "Angewandte Auslegungen der Fristregel" in flat
+    assert "Im englischen Wortlaut der Fristberechnung wiedergegeben." in flat
+    for reading in READINGS:
+        assert reading in flat
+
+
+def test_english_page_lists_clock_details(template_dir: Path, tmp_path: Path) -> None:
+    pdf_path = tmp_path / "en.pdf"
+    pdf_path.write_bytes(render_record_pdf(build_record(locale="en"), template_dir))
+
+    flat = " ".join(pdf_text(pdf_path).split())
+
+    assert "Receipt date (legal time zone) February 1, 2025" in flat
+    assert "Legal time zone Europe/Berlin" in flat
+    assert "Clock started February 2, 2025" in flat
+    assert "Clock paused for a clarification (days) 3" in flat
+    assert "Acknowledgement deadline February 14, 2025" in flat
+    assert "Extended at February 10, 2025, 2:00:00" in flat
+    assert "Original internal due date February 5, 2025" in flat
+    assert "Original legal limit February 6, 2025" in flat
+    assert "Extension notice deadline February 5, 2025" in flat
+    assert "Readings of the rule applied" in flat
+    assert "Quoted in English" not in flat
+
+
+def test_page_leaves_out_unused_clock_rows(template_dir: Path, tmp_path: Path) -> None:
+    record = replace(
+        build_unextended_record(),
+        clock_started_on=date(2025, 2, 1),
+        paused_days=0,
+        acknowledge_by=None,
+        extension_notice_by=None,
+    )
+    pdf_path = tmp_path / "plain.pdf"
+    pdf_path.write_bytes(render_record_pdf(record, template_dir))
+
+    flat = " ".join(pdf_text(pdf_path).split())
+
+    assert "Receipt date (legal time zone) February 1, 2025" in flat
+    assert "Clock started" not in flat
+    assert "Clock paused" not in flat
+    assert "Acknowledgement deadline" not in flat
+    assert "Extended at" not in flat
+    assert "Original internal due date" not in flat
+    assert "Extension notice deadline" not in flat
+
+
+def test_record_before_clock_details_renders(template_dir: Path, tmp_path: Path) -> None:
+    data = without_fields(build_record(locale="fr"), CLOCK_DETAIL_FIELDS)
+    record = CompletionRecord.from_json_bytes(data)
+    pdf_path = tmp_path / "before-details.pdf"
+    pdf_path.write_bytes(render_record_pdf(record, template_dir))
+
+    flat = " ".join(pdf_text(pdf_path).split())
+
+    assert "Date de réception (fuseau horaire de référence) Non enregistré" in flat
+    assert "Fuseau horaire de référence Non enregistré" in flat
+    assert "Prolongé le Non enregistré" in flat
+    assert "Échéance interne initiale Non enregistré" in flat
+    assert "Délai légal initial Non enregistré" in flat
+    assert "Interprétations appliquées de la règle Aucune entrée" in flat
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"received_on": "2025-2-1"}, "received_on"),
+        ({"legal_zone": ""}, "legal_zone"),
+        ({"legal_zone": None}, "legal_zone"),
+        ({"clock_started_on": "2025-02-02T00:00:00Z"}, "clock_started_on"),
+        ({"paused_days": -1}, "paused_days"),
+        ({"paused_days": True}, "paused_days"),
+        ({"paused_days": "3"}, "paused_days"),
+        ({"original_due_date": 20250205}, "original_due_date"),
+        ({"extended_at": "2025-02-10T14:00:00"}, "extended_at"),
+        ({"extension_notice_by": "soon"}, "extension_notice_by"),
+        ({"acknowledge_by": "2025-02-30"}, "acknowledge_by"),
+        ({"readings": "receipt date"}, "readings"),
+        ({"readings": ["receipt date", ""]}, "readings[1]"),
+        ({"extended": False, "extension_basis": None}, "original_due_date"),
+    ],
+)
+def test_from_json_names_bad_clock_detail(changes: dict[str, object], field: str) -> None:
+    document = json.loads(build_record().to_json_bytes())
+    document.update(changes)
+
+    with pytest.raises(InvalidRecordError) as raised:
+        CompletionRecord.from_json_bytes(json.dumps(document).encode())
+
+    assert raised.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"original_due_date": date(2025, 2, 5)}, "original_due_date"),
+        ({"original_legal_limit": date(2025, 2, 6)}, "original_legal_limit"),
+        ({"extended_at": NOW}, "extended_at"),
+    ],
+)
+def test_unextended_record_rejects_extension_detail(changes: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidRecordError) as raised:
+        replace(build_unextended_record(), **changes)
+
+    assert raised.value.field == field
