@@ -27,6 +27,9 @@ from legal_clock.settings import ClockSettings
 
 GDPR_PLACES = [("IE", None), ("DE", "BY"), ("DE", "BE"), ("FR", None), ("ES", "CN"), ("NL", None)]
 SUBJECT_ZONES = [None, None, "America/Los_Angeles", "Asia/Tokyo"]
+# Cost per request of the legal clock's first version, recorded in docs/benchmarks.md on a
+# 2-core AMD EPYC machine; the ratio shows how later versions compare.
+BASELINE_MICROSECONDS = 52.6
 
 
 def build_inputs(count: int, seed: int) -> list[ClockInput]:
@@ -78,9 +81,11 @@ def main() -> int:
     elapsed = time.perf_counter() - started
 
     per_request_us = elapsed / len(inputs) * 1e6
+    ratio = per_request_us / BASELINE_MICROSECONDS
     print(f"requests:    {len(inputs)} across {len(REGIMES)} regimes")
     print(f"total:       {elapsed:.2f} s")
     print(f"per request: {per_request_us:.1f} µs (both dates and the intermediate clocks)")
+    print(f"ratio to the first version ({BASELINE_MICROSECONDS} µs): {ratio:.2f}")
     return 0
 
 
