@@ -27,8 +27,9 @@ def run_deadlines(arguments: argparse.Namespace) -> int:
         deadlines = compute_deadlines(clock_input, settings)
     except ValidationError as error:
         first = error.errors()[0]
-        location = ".".join(str(part) for part in first["loc"])
-        sys.stderr.write(f"error: invalid DSRFLOW_CLOCK_ setting {location}: {first['msg']}\n")
+        name = "DSRFLOW_CLOCK_" + "_".join(str(part) for part in first["loc"]).upper()
+        message = first["msg"].removeprefix("Value error, ")
+        sys.stderr.write(f"error: invalid setting {name}: {message}\n")
         return USAGE_ERROR
     except ValueError as error:
         sys.stderr.write(f"error: {error}\n")
@@ -49,9 +50,9 @@ def clock_input_from_arguments(arguments: argparse.Namespace) -> ClockInput:
         raise ArgumentError("--received is required, for example --received 2026-03-02T09:00:00Z")
 
     return ClockInput(
-        regime=arguments.regime,
+        regime=arguments.regime.strip().lower(),
         received_at=_instant(arguments.received, "--received"),
-        kind=arguments.kind,
+        kind=arguments.kind.strip().lower(),
         country=arguments.country,
         subdivision=arguments.subdivision,
         subject_tz=arguments.subject_tz,
@@ -62,7 +63,7 @@ def clock_input_from_arguments(arguments: argparse.Namespace) -> ClockInput:
         ),
         clarification_received=_date(arguments.clarification_received, "--clarification-received"),
         extended=arguments.extended,
-        business_size=arguments.business_size,
+        business_size=arguments.business_size.strip().lower() if arguments.business_size else None,
     )
 
 

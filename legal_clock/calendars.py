@@ -50,6 +50,8 @@ class HolidayCalendar:
             return f"{place} Interpretation Act s. 35"
         if self.country == "US" and self.subdivision is None:
             return "US federal"
+        if self.categories != ("public",):
+            return f"{place} ({', '.join(self.categories)})"
         return place
 
 
@@ -104,10 +106,39 @@ def normalize_subdivision(country: str, subdivision: str | None) -> str | None:
     for candidate in known:
         if candidate.upper() == code.upper():
             return candidate
+    other_country, dash, _rest = subdivision.strip().partition("-")
+    if dash and len(other_country) == 2 and other_country.upper() != country.upper():
+        raise UnknownCalendarError(
+            f"subdivision {subdivision!r} belongs to country {other_country.upper()}, not "
+            f"{country.upper()}; pass the country {other_country.upper()} as well"
+        )
+    if not known:
+        raise UnknownCalendarError(
+            f"subdivision {subdivision!r} is not known: country {country.upper()} has no "
+            "subdivisions in its holiday calendar; leave the subdivision out"
+        )
     raise UnknownCalendarError(
         f"subdivision {subdivision!r} is not known for country {country.upper()}; "
         f"known subdivisions: {', '.join(known)}"
     )
+
+
+def check_categories(country: str, subdivision: str | None, categories: tuple[str, ...]) -> None:
+    """Raise UnknownCalendarError unless the package offers every category for the place."""
+    supported = _categories(country, subdivision)
+    unknown = [name for name in categories if name not in supported]
+    if unknown:
+        place = f"{country}-{subdivision}" if subdivision else country
+        raise UnknownCalendarError(
+            f"holiday categories {', '.join(unknown)} are not known for {place}; "
+            f"known categories: {', '.join(supported)}"
+        )
+
+
+@lru_cache(maxsize=256)
+def _categories(country: str, subdivision: str | None) -> tuple[str, ...]:
+    entity = holidays.country_holidays(country, subdiv=subdivision, years=())
+    return tuple(entity.supported_categories)
 
 
 @lru_cache(maxsize=256)

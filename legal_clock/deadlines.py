@@ -26,6 +26,10 @@ from legal_clock.rules import (
 from legal_clock.settings import ClockSettings
 
 KINDS = ("access", "erasure", "rectification", "opt_out")
+# Years the clock counts in: every rule took effect after the first, and holiday calendars and
+# date arithmetic run out long before year 9999, so a date outside is a typing error.
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
 BUSINESS_SIZES = ("small", "standard")
 
 
@@ -286,9 +290,17 @@ def _earliest_end(day: date, zones: list[str]) -> datetime:
 
 def _checked_instant(received_at: datetime) -> datetime:
     try:
-        return require_aware(received_at, "received_at")
+        instant = require_aware(received_at, "received_at")
+    except OverflowError:
+        instant = None
     except ValueError as error:
         raise ClockInputError(str(error)) from error
+    if instant is None or not FIRST_YEAR <= instant.year <= LAST_YEAR:
+        raise ClockInputError(
+            f"received_at {received_at.isoformat()} is outside the years "
+            f"{FIRST_YEAR}-{LAST_YEAR} that the clock counts"
+        )
+    return instant
 
 
 def _subject_zone(clock_input: ClockInput) -> str:
@@ -320,6 +332,11 @@ def _check_fields(clock_input: ClockInput) -> None:
         except ValueError as error:
             raise ClockInputError(f"subject time zone: {error}") from error
 
+    _check_year("identity_received", clock_input.identity_received)
+    _check_year("fee_received", clock_input.fee_received)
+    _check_year("clarification_requested", clock_input.clarification_requested)
+    _check_year("clarification_received", clock_input.clarification_received)
+
     requested = clock_input.clarification_requested
     answered = clock_input.clarification_received
     if (requested is None) != (answered is None):
@@ -331,6 +348,14 @@ def _check_fields(clock_input: ClockInput) -> None:
         raise ClockInputError(
             f"clarification received on {answered.isoformat()}, before it was requested "
             f"on {requested.isoformat()}"
+        )
+
+
+def _check_year(name: str, day: date | None) -> None:
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ClockInputError(
+            f"{name} {day.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} that the "
+            "clock counts"
         )
 
 
@@ -453,6 +478,27 @@ def _response_period_lines(
             f"small business: legal response period multiplied by {legal.period_multiplier}; "
             "internal period unchanged"
         )
+    elif clock_input.business_size == "small":
+        lines.append(
+            f"business size small ignored: {rule.name} gives small businesses no longer period"
+        )
+    lines.extend(_ignored_date_lines(rule, clock_input, settings))
+    return lines
+
+
+def _ignored_date_lines(
+    rule: RuleRecord, clock_input: ClockInput, settings: ClockSettings
+) -> list[str]:
+    """Name the identity and fee dates given that the rule's anchor does not wait for."""
+    identity_counts = rule.anchor is not Anchor.RECEIPT or (
+        rule.regime == "gdpr" and settings.gdpr_identity_pauses_clock
+    )
+    fee_counts = rule.anchor is Anchor.LATEST_OF_RECEIPT_IDENTITY_AND_FEE
+    lines = []
+    if clock_input.identity_received is not None and not identity_counts:
+        lines.append(f"identity date ignored: the {rule.regime} clock runs from receipt")
+    if clock_input.fee_received is not None and not fee_counts:
+        lines.append(f"fee date ignored: the {rule.regime} clock does not wait for a fee")
     return lines
 
 

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from legal_clock.calendars import CANADA_FEDERAL_CATEGORIES, HolidayCalendar, normalize_subdivision
+from legal_clock.calendars import (
+    CANADA_FEDERAL_CATEGORIES,
+    HolidayCalendar,
+    check_categories,
+    normalize_subdivision,
+)
 from legal_clock.regimes import GDPR_COUNTRIES
 from legal_clock.rules import CalendarSource, PlaceKind, RuleRecord
 from legal_clock.settings import ClockSettings
@@ -77,6 +82,8 @@ class LegalPlace:
     country: str
     subdivision: str | None
     time_zone: str
+    # Categories of the holidays package whose days extend the legal limit there.
+    holiday_categories: tuple[str, ...] = ("public",)
 
 
 def legal_place_for(
@@ -122,7 +129,7 @@ def holiday_calendar_for(rule: RuleRecord, place: LegalPlace) -> HolidayCalendar
         # The package's public and federal-government categories together come closest to the
         # holidays listed in the Interpretation Act s. 35.
         return HolidayCalendar("CA", place.subdivision, CANADA_FEDERAL_CATEGORIES)
-    return HolidayCalendar(place.country, place.subdivision)
+    return HolidayCalendar(place.country, place.subdivision, place.holiday_categories)
 
 
 def _member_state(
@@ -144,7 +151,14 @@ def _member_state(
         zone = settings.establishment_time_zone or SUBDIVISION_ZONES.get(
             (member_state, code or ""), MEMBER_STATE_ZONES[member_state]
         )
-        return LegalPlace(member_state, code, zone)
+        categories = settings.holiday_categories
+        try:
+            check_categories(member_state, code, categories)
+        except ValueError as error:
+            raise PlaceError(
+                f"setting DSRFLOW_CLOCK_ESTABLISHMENT_HOLIDAY_CATEGORIES: {error}"
+            ) from error
+        return LegalPlace(member_state, code, zone, categories)
 
     code = normalize_subdivision(member_state, subdivision)
     zone = SUBDIVISION_ZONES.get((member_state, code or ""), MEMBER_STATE_ZONES[member_state])

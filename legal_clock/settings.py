@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from legal_clock.instants import load_zone
+from legal_clock.regimes import GDPR_COUNTRIES
 
 CcpaBusinessDays = Literal["weekdays_less_federal_holidays", "weekdays"]
 
@@ -21,7 +24,11 @@ class ClockSettings(BaseSettings):
     call ``ClockSettings.model_construct(...)`` there, which reads no environment.
     """
 
-    model_config = SettingsConfigDict(env_prefix="DSRFLOW_CLOCK_", extra="ignore", frozen=True)
+    # An empty variable counts as unset, so ``DSRFLOW_CLOCK_UK_SUBDIVISION=`` keeps England's
+    # calendar instead of falling back to the package's UK-wide list.
+    model_config = SettingsConfigDict(
+        env_prefix="DSRFLOW_CLOCK_", extra="ignore", frozen=True, env_ignore_empty=True
+    )
 
     establishment_country: str = Field(
         "IE",
@@ -32,6 +39,14 @@ class ClockSettings(BaseSettings):
         None,
         description="Subdivision of the establishment (for example BY for Bavaria) whose "
         "regional holidays also count.",
+    )
+    establishment_holiday_categories: str = Field(
+        "public",
+        description="Comma-separated categories of the holidays package whose days extend GDPR "
+        "legal limits in the establishment's country, for example 'public,optional' to add "
+        "the Netherlands' yearly 5 May, 'public,de_facto' for Sweden's Midsummer, Christmas "
+        "and New Year's Eves, 'public,catholic' for Assumption Day in Catholic Bavaria. "
+        "'public' must stay in the list.",
     )
     establishment_time_zone: str | None = Field(
         None,
@@ -85,3 +100,37 @@ class ClockSettings(BaseSettings):
         description="Calendar for CCPA business days in the legal reading; the internal reading "
         "always counts Monday to Friday, which is never later.",
     )
+
+    @field_validator("establishment_country")
+    @classmethod
+    def _member_state(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in GDPR_COUNTRIES:
+            known = ", ".join(sorted(GDPR_COUNTRIES))
+            raise ValueError(f"{value!r} is not an EU/EEA member state; use one of {known}")
+        return code
+
+    @field_validator(
+        "establishment_time_zone", "uk_time_zone", "brazil_time_zone", "canada_time_zone"
+    )
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            load_zone(value)  # raises a ValueError naming the zone and an example
+        return value
+
+    @field_validator("establishment_holiday_categories")
+    @classmethod
+    def _categories_with_public(cls, value: str) -> str:
+        categories = [name.strip().lower() for name in value.split(",") if name.strip()]
+        if "public" not in categories:
+            raise ValueError(
+                f"{value!r} leaves out 'public'; list it first, as in 'public,optional'"
+            )
+        return ",".join(dict.fromkeys(categories))
+
+    @property
+    def holiday_categories(self) -> tuple[str, ...]:
+        """Return the establishment's holiday categories, ``public`` first."""
+        names = self.establishment_holiday_categories.split(",")
+        return ("public", *sorted(name for name in names if name != "public"))

@@ -13,10 +13,11 @@ import pytest
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
-def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
+def _run(*arguments: str, **settings: str) -> subprocess.CompletedProcess[str]:
     environment = {
         name: value for name, value in os.environ.items() if not name.startswith("DSRFLOW_CLOCK_")
     }
+    environment.update(settings)
     return subprocess.run(
         [sys.executable, "-m", "cli.main", "deadlines", *arguments],
         cwd=REPOSITORY,
@@ -147,6 +148,39 @@ def test_opt_out_summary_readings() -> None:
             ["--regime", "gdpr", "--received", "2026-03-02T10:00:00Z", "--kind", "delete"],
             "unknown request kind",
         ),
+        (["--regime", "gdpr", "--received", "9999-12-31T23:59:59-12:00"], "outside the years"),
+        (["--regime", "gdpr", "--received", "0001-01-01T00:00:00+14:00"], "outside the years"),
+        (["--regime", "ccpa", "--received", "9999-12-15T09:00:00Z"], "outside the years"),
+        (
+            [
+                "--regime",
+                "uk_gdpr",
+                "--received",
+                "2026-03-02T09:00:00Z",
+                "--clarification-requested",
+                "2026-03-03",
+                "--clarification-received",
+                "9999-12-31",
+            ],
+            "clarification_received 9999-12-31 is outside the years",
+        ),
+        (
+            ["--regime", "gdpr", "--received", "2026-03-02T10:00:00Z", "--subdivision", "DE-BY"],
+            "belongs to country DE, not IE",
+        ),
+        (
+            [
+                "--regime",
+                "gdpr",
+                "--country",
+                "SE",
+                "--subdivision",
+                "AB",
+                "--received",
+                "2026-03-02T10:00:00Z",
+            ],
+            "country SE has no subdivisions",
+        ),
     ],
 )
 def test_bad_input_exit_code(arguments: list[str], message: str) -> None:
@@ -155,3 +189,41 @@ def test_bad_input_exit_code(arguments: list[str], message: str) -> None:
     assert result.stdout == ""
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_identifiers_any_case() -> None:
+    result = _run(
+        "--regime", "GDPR", "--kind", "OPT_OUT", "--received", "2026-03-02T10:00:00Z", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["legal_limit"] == "2026-04-02"
+
+
+def test_bad_setting_named() -> None:
+    result = _run(
+        "--regime",
+        "gdpr",
+        "--received",
+        "2026-03-02T10:00:00Z",
+        DSRFLOW_CLOCK_ESTABLISHMENT_TIME_ZONE="Bad/Zone",
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: invalid setting DSRFLOW_CLOCK_ESTABLISHMENT_TIME_ZONE: unknown time zone "
+        "'Bad/Zone'; use an IANA name such as Europe/Berlin\n"
+    )
+
+
+def test_empty_setting_keeps_default() -> None:
+    # 6 March + 1 month is Monday 6 April 2026, Easter Monday in England but not in the
+    # package's UK-wide list, which an empty subdivision once selected.
+    result = _run(
+        "--regime",
+        "uk_gdpr",
+        "--received",
+        "2026-03-06T09:00:00Z",
+        "--json",
+        DSRFLOW_CLOCK_UK_SUBDIVISION="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["legal_limit"] == "2026-04-07"

@@ -463,3 +463,21 @@ def test_small_business_reading(clock_settings: ClockSettings) -> None:
     line = "small business: legal response period multiplied by 2; internal period unchanged"
     assert line in small.readings
     assert line not in standard.readings
+
+
+def test_ignored_inputs_named(clock_settings: ClockSettings) -> None:
+    deadlines = _compute(
+        clock_settings,
+        "gdpr",
+        _at(date(2026, 3, 2)),
+        business_size="small",
+        identity_received=date(2026, 3, 4),
+        fee_received=date(2026, 3, 5),
+    )
+    assert deadlines.legal_limit == date(2026, 4, 2)
+    assert (
+        "business size small ignored: gdpr@2018-05-25 gives small businesses no longer period"
+        in deadlines.readings
+    )
+    assert "identity date ignored: the gdpr clock runs from receipt" in deadlines.readings
+    assert "fee date ignored: the gdpr clock does not wait for a fee" in deadlines.readings

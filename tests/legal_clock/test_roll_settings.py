@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from pydantic import ValidationError
 
 from legal_clock.deadlines import ClockInput, compute_deadlines
 from legal_clock.settings import ClockSettings
@@ -94,3 +95,61 @@ def test_roll_setting_moves_limit(
     if when_on != default:
         assert any(setting in line for line in rolled.readings)
     assert not any(setting in line for line in plain.readings)
+
+
+@pytest.mark.parametrize(
+    ("country", "categories", "received_at", "default", "with_categories"),
+    [
+        # 5 May is a Dutch holiday for time limits every year; the package calls it optional.
+        (
+            "NL",
+            "public,optional",
+            datetime(2026, 4, 5, 10, tzinfo=UTC),
+            date(2026, 5, 5),
+            date(2026, 5, 6),
+        ),
+        # Midsummer Eve, Friday 19 June 2026, counts as a Sunday under SFS 1930:173.
+        (
+            "SE",
+            "public,de_facto",
+            datetime(2026, 5, 19, 10, tzinfo=UTC),
+            date(2026, 6, 19),
+            date(2026, 6, 22),
+        ),
+    ],
+)
+def test_holiday_categories_extend_limit(
+    clock_settings: ClockSettings,
+    country: str,
+    categories: str,
+    received_at: datetime,
+    default: date,
+    with_categories: date,
+) -> None:
+    plain = clock_settings.model_copy(update={"establishment_country": country})
+    wider = plain.model_copy(update={"establishment_holiday_categories": categories})
+    clock_input = ClockInput(regime="gdpr", received_at=received_at)
+
+    assert compute_deadlines(clock_input, plain).legal_limit == default
+    assert compute_deadlines(clock_input, wider).legal_limit == with_categories
+
+
+def test_unknown_holiday_category_rejected(clock_settings: ClockSettings) -> None:
+    settings = clock_settings.model_copy(
+        update={
+            "establishment_country": "NL",
+            "establishment_holiday_categories": "public,catholic",
+        }
+    )
+
+    with pytest.raises(
+        ValueError, match="ESTABLISHMENT_HOLIDAY_CATEGORIES: holiday categories catholic"
+    ):
+        compute_deadlines(
+            ClockInput(regime="gdpr", received_at=datetime(2026, 4, 5, 10, tzinfo=UTC)), settings
+        )
+
+
+def test_categories_must_keep_public(clock_settings: ClockSettings) -> None:
+    with pytest.raises(ValidationError, match="leaves out 'public'"):
+        ClockSettings(establishment_holiday_categories="optional")
