@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -24,10 +25,23 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+# Ports below Linux's default ephemeral range (32768-60999): a port picked there can be taken
+# by no outgoing connection between this check and the server's bind, only by another listener.
+_LISTEN_PORTS = range(20000, 32768)
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """Return a loopback port that nothing listens on now, outside the ephemeral range."""
+    chooser = random.SystemRandom()
+    for _ in range(200):
+        port = chooser.choice(_LISTEN_PORTS)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port found between 20000 and 32767")
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ def running_stack(data_dir: Path) -> Iterator[Stack]:
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_for_port("127.0.0.1", int(environment["DSRFLOW_API_PORT"]), timeout_seconds=90)
+        _wait_for_api(process, int(environment["DSRFLOW_API_PORT"]), data_dir.parent / "dev.log")
         yield Stack(data_dir, environment, environment["DSRFLOW_PUBLIC_BASE_URL"])
     finally:
         process.send_signal(signal.SIGINT)
@@ -71,3 +72,18 @@ def running_stack(data_dir: Path) -> Iterator[Stack]:
             process.kill()
             process.wait()
         log.close()
+
+
+def _wait_for_api(process: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
+    """Wait until the API accepts connections; fail at once, with the log, if the stack exits."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log_path.read_text(errors="replace")[-3000:]
+            raise AssertionError(f"dsrflow dev exited with {process.returncode}:\n{tail}")
+        try:
+            wait_for_port("127.0.0.1", port, timeout_seconds=1)
+        except TimeoutError:
+            continue
+        return
+    raise AssertionError(f"the API did not accept connections on port {port} within 90 s")
