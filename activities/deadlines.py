@@ -26,6 +26,7 @@ from legal_clock.rules import rule_in_force
 from legal_clock.settings import ClockSettings
 from request_store.clock_input import clock_input_for
 from request_store.models import DataSubjectRequest
+from workflows.messages import extension_bases_for
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,8 @@ class DeadlineActivities:
                 session,
                 at=at,
                 request_id=request.id,
-                actor=f"portal:{change.requested_by}",
+                # The workflow itself closes a pause still open when the request completes.
+                actor=f"portal:{change.requested_by}" if change.requested_by else "workflow",
                 event=f"deadline.{'paused' if change.action == 'pause' else 'resumed'}",
                 detail=detail,
             )
@@ -190,6 +192,7 @@ class DeadlineActivities:
             pausable=_pausable(request),
             paused=request.clarification_requested is not None
             and request.clarification_received is None,
+            extension_bases=list(extension_bases_for(request.regime)),
         )
 
 

@@ -117,6 +117,8 @@ class DeadlinePlan:
     extended: bool = False
     pausable: bool = False  # the regime stops the clock while a clarification is awaited
     paused: bool = False  # a clarification is awaited now: no deadline runs
+    # EXTENSION_BASES codes the regime accepts; empty in plans made before this field.
+    extension_bases: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from api.request_deadlines import is_open, today_for
 from legal_clock.rules import rule_in_force
-from request_store.models import DataSubjectRequest
+from request_store.models import DataSubjectRequest, RequestStatus
 
 
 class Blocker(StrEnum):
@@ -22,6 +22,7 @@ class Blocker(StrEnum):
     CLOSED = "closed"
     NO_EXTENSION = "no_extension"
     ALREADY_EXTENDED = "already_extended"
+    UNVERIFIED = "unverified"
     PAUSED = "paused"
     FIRST_PERIOD_ENDED = "first_period_ended"
     ALREADY_PAUSED = "already_paused"
@@ -67,6 +68,8 @@ def _extension_blocker(row: DataSubjectRequest, now: datetime) -> Blocker | None
         return Blocker.NO_EXTENSION
     if row.extended_at is not None:
         return Blocker.ALREADY_EXTENDED
+    if row.status == RequestStatus.AWAITING_VERIFICATION:
+        return Blocker.UNVERIFIED
     if _is_paused(row):
         return Blocker.PAUSED
     # The notice is due by the end of that day in the legal zone, as in the workflow's plan.

@@ -47,9 +47,25 @@ async def send_clock_change(
     offered = next_clock_action(row)
     if offered != action:
         raise ClockChangeNotAllowedError(
-            f"request {row.id} ({row.regime}, {row.status}) cannot {action} its clock now"
+            f"request {row.id} cannot {action} its clock now: {_refusal_reason(row, action)}"
         )
 
     result = await gateway.change_clock(row.id, ClockChange(requested_by=username, action=action))
     logger.info("deadline.clock_changed", extra={"request_id": row.id, "action": action})
     return result
+
+
+def _refusal_reason(row: DataSubjectRequest, action: str) -> str:
+    """Say why the row's rule, kind or state rules out the change."""
+    if not pauses_for_clarification(row):
+        return (
+            f"a clarification stops the clock only for UK GDPR access requests, and this is "
+            f"a {row.regime} {row.kind} request"
+        )
+    if row.status not in OPEN_STATUSES:
+        return f"the request is {row.status}"
+    if action == "resume":
+        return "the clock is not paused"
+    if row.clarification_received is not None:
+        return "the clock was already paused once for a clarification"
+    return "the clock is already paused"

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import logging
 
-from request_store.models import OPEN_STATUSES, DataSubjectRequest
+from request_store.models import OPEN_STATUSES, DataSubjectRequest, RequestStatus
 from runtime.gateway import ExtensionRejectedError, RequestGateway
-from workflows.messages import EXTENSION_BASES, DeadlineExtension, DeadlineExtensionResult
+from workflows.messages import (
+    EXTENSION_BASES,
+    DeadlineExtension,
+    DeadlineExtensionResult,
+    extension_bases_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +29,8 @@ class ExtensionBasisError(ValueError):
     """The basis is missing or not an ``EXTENSION_BASES`` code; the message lists the codes."""
 
 
-def allowed_bases() -> str:
-    return ", ".join(sorted(EXTENSION_BASES))
+def allowed_bases(regime: str) -> str:
+    return ", ".join(sorted(extension_bases_for(regime)))
 
 
 def check_extension(row: DataSubjectRequest, basis: str) -> None:
@@ -35,10 +40,15 @@ def check_extension(row: DataSubjectRequest, basis: str) -> None:
         raise ExtensionNotAllowedError(reason)
 
     # The submitted value is not echoed, because it is free input.
+    allowed = allowed_bases(row.regime)
     if not basis:
-        raise ExtensionBasisError(f"an extension needs a basis, one of: {allowed_bases()}")
+        raise ExtensionBasisError(f"an extension needs a basis, one of: {allowed}")
     if basis not in EXTENSION_BASES:
-        raise ExtensionBasisError(f"unknown extension basis; use one of: {allowed_bases()}")
+        raise ExtensionBasisError(f"unknown extension basis; use one of: {allowed}")
+    if basis not in extension_bases_for(row.regime):
+        raise ExtensionBasisError(
+            f"basis {basis} does not apply under {row.regime}; use one of: {allowed}"
+        )
 
 
 def _not_allowed_reason(row: DataSubjectRequest) -> str | None:
@@ -51,6 +61,11 @@ def _not_allowed_reason(row: DataSubjectRequest) -> str | None:
         )
     if row.extension_notice_by is None:
         return f"the {row.regime} rule of request {row.id} allows no extension"
+    if row.status == RequestStatus.AWAITING_VERIFICATION:
+        return (
+            f"request {row.id} is awaiting verification; extend once the requester has "
+            "confirmed the email address, so that the notice goes to a confirmed address"
+        )
     return None
 
 

@@ -45,7 +45,7 @@ from api.viewer import Viewer, ViewerPreferences, remember_zone
 from audit.log import events_for_request
 from request_store.models import DataSubjectRequest, RequestStatus
 from runtime.gateway import DecisionRejectedError, ExtensionRejectedError
-from workflows.messages import DENIAL_BASES, EXTENSION_BASES
+from workflows.messages import DENIAL_BASES, EXTENSION_BASES, extension_bases_for
 
 logger = logging.getLogger(__name__)
 
@@ -292,7 +292,7 @@ def _detail_page(
         extension_unavailable=extension_unavailable,
         clock_action=_offered_clock_action(actions),
         pause_unavailable=pause_unavailable_text(actions, row, view.viewer),
-        extension_bases=EXTENSION_BASES,
+        extension_bases={code: EXTENSION_BASES[code] for code in extension_bases_for(row.regime)},
         extension_basis=extension_basis,
         extension=extension,
         error=error,

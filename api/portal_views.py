@@ -84,6 +84,11 @@ def extension_unavailable_text(
             "Extension no longer possible: the deadline was already extended, and the law "
             "allows one extension."
         )
+    if blocker is Blocker.UNVERIFIED:
+        return (
+            "Extension not possible yet: the requester has not confirmed the email address, "
+            "and the notice must go to a confirmed one."
+        )
     if blocker is Blocker.PAUSED:
         return (
             "Extension not possible while the clock is paused for a clarification: "

@@ -131,9 +131,14 @@ def compute_deadlines(clock_input: ClockInput, settings: ClockSettings) -> Deadl
 
     subject_on = _subject_receipt_date(clock_input, received_at)
     internal_zones = [place.time_zone]
+    subject_counted = False
     if subject_on is not None and subject_on < received_on:
         subject_dates = _dates_for(rule, clock_input, subject_on, internal, settings)
-        internal_dates = _earlier(internal_dates, subject_dates)
+        earlier = _earlier(internal_dates, subject_dates)
+        # A later start (identity confirmed after receipt) can make both counts agree, and
+        # then the subject's zone changed nothing that the readings should claim.
+        subject_counted = earlier != internal_dates
+        internal_dates = earlier
         internal_zones.append(_subject_zone(clock_input))
 
     return Deadlines(
@@ -166,7 +171,7 @@ def compute_deadlines(clock_input: ClockInput, settings: ClockSettings) -> Deadl
             settings,
             legal,
             place.time_zone,
-            subject_on,
+            subject_on if subject_counted else None,
             received_on,
             internal_dates,
             legal_dates,
@@ -253,19 +258,21 @@ def _paused_days(rule: RuleRecord, clock_input: ClockInput, start: date, reading
     """Count the days a scope clarification stops the clock.
 
     Article 12A excludes the period from the day the controller sends the request through the
-    day the answer arrives, both included. The internal reading counts one day fewer, only the
-    days the answer took, which gives the earlier date.
+    day the answer arrives, both included. Only days of the running period count: the start
+    day is not one of them (a month runs from the day after it), so a clarification asked
+    before or on that day stops nothing until the day after. The internal reading counts one
+    day fewer, only the days the answer took, which gives the earlier date.
     """
     requested = clock_input.clarification_requested
     answered = clock_input.clarification_received
     if not rule.pauses_for(clock_input.kind) or requested is None or answered is None:
         return 0
 
-    first_paused = max(requested, start)
+    first_paused = max(requested, start + timedelta(days=1))
     if answered < first_paused:
         return 0
-    days = (answered - first_paused).days
-    return days + 1 if reading.pause_includes_both_ends else days
+    days = (answered - first_paused).days + 1
+    return days if reading.pause_includes_both_ends else days - 1
 
 
 def _earlier(first: _ReadingDates, second: _ReadingDates) -> _ReadingDates:
@@ -383,6 +390,15 @@ def _check_against_rule(clock_input: ClockInput, rule: RuleRecord, received_on: 
         raise ClockInputError(
             f"regime {rule.regime} allows no extension for {clock_input.kind} requests"
         )
+    for name, day in (
+        ("identity information", clock_input.identity_received),
+        ("fee", clock_input.fee_received),
+    ):
+        if day is not None and day < received_on:
+            raise ClockInputError(
+                f"{name} received on {day.isoformat()}, before the request was received on "
+                f"{received_on.isoformat()}"
+            )
     requested = clock_input.clarification_requested
     if requested is not None and requested < received_on:
         raise ClockInputError(
@@ -428,8 +444,15 @@ def _describe_readings(
     )
     if legal_dates.paused_days:
         lines.append(
-            f"clarification paused the clock: {legal_dates.paused_days} days legal, "
-            f"{internal_dates.paused_days} days internal"
+            f"clarification asked on {clock_input.clarification_requested} and answered on "
+            f"{clock_input.clarification_received} paused the clock: "
+            f"{_days(legal_dates.paused_days)} legal, {_days(internal_dates.paused_days)} internal"
+        )
+    elif clock_input.clarification_received is not None and rule.pauses_for(clock_input.kind):
+        lines.append(
+            f"clarification asked on {clock_input.clarification_requested} and answered on "
+            f"{clock_input.clarification_received} stopped nothing: the clock had not yet "
+            "started to run"
         )
     elif clock_input.clarification_requested is not None and not rule.pauses_for(clock_input.kind):
         lines.append(
@@ -500,6 +523,10 @@ def _ignored_date_lines(
     if clock_input.fee_received is not None and not fee_counts:
         lines.append(f"fee date ignored: the {rule.regime} clock does not wait for a fee")
     return lines
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def _start_line(clock_input: ClockInput, start: date) -> str:

@@ -54,13 +54,37 @@ DENIAL_BASES = {
 
 
 # Grounds for extending the time to respond, by code: GDPR Art. 12(3) allows it "taking
-# into account the complexity and number of the requests"; CCPA 11 CCR 7021(b) when
-# "reasonably necessary".
+# into account the complexity and number of the requests"; CCPA 11 CCR 7021(b) and the other
+# US state laws when "reasonably necessary"; PIPEDA s. 8(4) on the three grounds it lists.
 EXTENSION_BASES = {
     "complexity": "The request is complex",
     "number_of_requests": "The number of requests received",
     "reasonably_necessary": "Reasonably necessary to respond (US state laws)",
+    "unreasonable_interference": "Meeting the time limit would unreasonably interfere with "
+    "our activities (PIPEDA s. 8(4)(a))",
+    "consultations": "Consultations needed to respond make the time limit impracticable "
+    "(PIPEDA s. 8(4)(a))",
+    "alternative_format": "Converting the information into an alternative format "
+    "(PIPEDA s. 8(4)(b))",
 }
+
+_GDPR_EXTENSION_BASES = ("complexity", "number_of_requests")
+_PIPEDA_EXTENSION_BASES = ("unreasonable_interference", "consultations", "alternative_format")
+_US_STATE_EXTENSION_BASES = ("reasonably_necessary",)
+EXTENSION_BASES_BY_REGIME = {
+    "gdpr": _GDPR_EXTENSION_BASES,
+    "uk_gdpr": _GDPR_EXTENSION_BASES,
+    "pipeda": _PIPEDA_EXTENSION_BASES,
+    **{
+        regime: _US_STATE_EXTENSION_BASES
+        for regime in ("ccpa", "vcdpa", "ctdpa", "ucpa", "cpa", "fdbr", "icdpa")
+    },
+}
+
+
+def extension_bases_for(regime: str) -> tuple[str, ...]:
+    """Return the extension codes a regime accepts; none for a regime without extensions."""
+    return EXTENSION_BASES_BY_REGIME.get(regime, ())
 
 
 @dataclass

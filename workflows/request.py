@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
 ResultT = TypeVar("ResultT")
 LEGAL_CLOCK_PATCH = "legal-clock"
 IDENTITY_START_PATCH = "identity-start"
+CLOSE_PAUSE_PATCH = "close-pause-at-completion"
 
 CONTRACT_STORE = "contract_store"
 DECISIONS = frozenset({"approve", "deny"})
@@ -172,6 +173,12 @@ class DataSubjectRequestWorkflow:
             raise ApplicationError("this request has no deadline plan, so it cannot be extended")
         if self._finished:
             raise ApplicationError("this request is closed; its deadline can no longer change")
+        request = self._request
+        if request is not None and request.verification_required and not self._verified:
+            raise ApplicationError(
+                "the requester has not confirmed the email address yet; extend after "
+                "verification, so that the notice goes to a confirmed address"
+            )
         if plan.paused:
             raise ApplicationError(
                 "the clock is paused for a clarification; resume it before extending"
@@ -188,10 +195,12 @@ class DataSubjectRequestWorkflow:
                 "the first period has ended, and an extension must be notified to the subject "
                 f"within it (until {plan.extension_notice_at})"
             )
-        if extension.basis not in EXTENSION_BASES:
-            allowed = ", ".join(sorted(EXTENSION_BASES))
+        allowed_bases = plan.extension_bases or sorted(EXTENSION_BASES)
+        if extension.basis not in allowed_bases:
+            allowed = ", ".join(sorted(allowed_bases))
             raise ApplicationError(
-                f"an extension needs a basis, one of: {allowed} (got {extension.basis!r})"
+                f"an extension under this regime needs a basis, one of: {allowed} "
+                f"(got {extension.basis!r})"
             )
         if not extension.requested_by.strip():
             raise ApplicationError("requested_by must name the staff member who extended")
@@ -420,10 +429,27 @@ class DataSubjectRequestWorkflow:
 
     async def _complete(self, request: RequestInput, completion: CompletionInput) -> RequestResult:
         self._stage = "issuing_record"
+        await self._close_open_pause(request)
         completion.completed_at_iso = workflow.now().isoformat()
         record = await self._call("issue_completion_record", completion, CompletionResult)
         self._stage = completion.status
         return RequestResult(request.request_id, completion.status, record.record_path)
+
+    async def _close_open_pause(self, request: RequestInput) -> None:
+        """End a clarification pause still open when the request is answered.
+
+        The answer ends the clock, so the pause ends with it, and the record then counts it.
+        """
+        if self._plan is None or not self._plan.paused:
+            return
+        if not workflow.patched(CLOSE_PAUSE_PATCH):
+            return
+        plan = await self._call(
+            "change_clock",
+            ClockChangeInput(request.request_id, "", "resume", workflow.now().isoformat()),
+            DeadlinePlan,
+        )
+        self._set_plan(plan)
 
     async def _set_status(
         self, request: RequestInput, status: str, event: str, reason: str = ""

@@ -452,7 +452,8 @@ def test_uk_readings_name_start_and_pause(clock_settings: ClockSettings) -> None
         "receipt date 2026-03-10 taken in Europe/London",
         "clock starts on 2026-03-16, when the fee arrived",
         "legal limit on a Saturday, Sunday or GB-ENG holiday moves to the next working day",
-        "clarification paused the clock: 5 days legal, 4 days internal",
+        "clarification asked on 2026-03-20 and answered on 2026-03-24 paused the clock: "
+        "5 days legal, 4 days internal",
     )
 
 
@@ -481,3 +482,50 @@ def test_ignored_inputs_named(clock_settings: ClockSettings) -> None:
     )
     assert "identity date ignored: the gdpr clock runs from receipt" in deadlines.readings
     assert "fee date ignored: the gdpr clock does not wait for a fee" in deadlines.readings
+
+
+def test_pause_before_clock_starts(clock_settings: ClockSettings) -> None:
+    # Asked and answered on the receipt day, which the month does not count: nothing stops.
+    same_day = _compute(
+        clock_settings,
+        "uk_gdpr",
+        _at(date(2026, 3, 2)),
+        clarification_requested=date(2026, 3, 2),
+        clarification_received=date(2026, 3, 2),
+    )
+    # Asked on the receipt day and answered on 5 March: 3, 4 and 5 March stop the clock.
+    later = _compute(
+        clock_settings,
+        "uk_gdpr",
+        _at(date(2026, 3, 2)),
+        clarification_requested=date(2026, 3, 2),
+        clarification_received=date(2026, 3, 5),
+    )
+
+    assert same_day.paused_days == 0
+    assert same_day.legal_limit == date(2026, 4, 2)
+    assert later.paused_days == 3
+    assert later.legal_limit == date(2026, 4, 7)  # Easter Sunday and Monday, 5 and 6 April
+    assert later.internal_due == date(2026, 4, 4)
+
+
+def test_subject_zone_reading_only_when_earlier(clock_settings: ClockSettings) -> None:
+    # 00:30 UTC is still 1 March in New York, but identity arrived on 4 March, so the clock
+    # starts there in both zones and the subject's zone moves nothing.
+    deadlines = _compute(
+        clock_settings,
+        "uk_gdpr",
+        datetime(2026, 3, 2, 0, 30, tzinfo=UTC),
+        subject_tz="America/New_York",
+        identity_received=date(2026, 3, 4),
+    )
+
+    assert deadlines.internal_due == date(2026, 4, 4)
+    assert not any("subject's zone" in line for line in deadlines.readings)
+
+
+def test_identity_before_receipt_rejected(clock_settings: ClockSettings) -> None:
+    with pytest.raises(ClockInputError, match="identity information received on 2026-03-01"):
+        _compute(
+            clock_settings, "uk_gdpr", _at(date(2026, 3, 2)), identity_received=date(2026, 3, 1)
+        )
