@@ -38,16 +38,16 @@ def canada_holidays(
     """
     days: set[date] = set()
     for day, names in _named_days(federal):
-        kept = [name for name in names if name not in CANADA_NOT_IN_SECTION_35]
-        if any(not _observed(name) for name in kept):
+        listed = [name for name in names if name not in CANADA_NOT_IN_SECTION_35]
+        if any(not _observed(name) for name in listed):
             days.add(day)
         if "Good Friday" in names:
             days.add(day + timedelta(days=3))
         if day.weekday() == SUNDAY and CANADA_SUNDAY_SUBSTITUTES.intersection(names):
             days.add(day + timedelta(days=1))
 
-    # NOTE: a province's own rule for a holiday on a weekend is not applied; only its
-    # holidays on their actual dates count, which can only make a limit earlier.
+    # NOTE: a province's own rule for a holiday on a weekend is not applied. Its holidays count
+    # only on their actual dates, which can only make a limit earlier.
     if provincial is not None:
         days.update(day for day, names in _named_days(provincial) if not all(map(_observed, names)))
     return frozenset(days)
@@ -56,8 +56,8 @@ def canada_holidays(
 def colorado_holidays(calendar: holidays.HolidayBase) -> frozenset[date]:
     """Return the legal holidays of C.R.S. § 24-11-101 for one year.
 
-    § 24-11-101(2) makes the Monday after a holiday that falls on a Sunday a holiday too;
-    nothing moves a Saturday holiday to the Friday, as the package's observed days do.
+    § 24-11-101(2) makes the Monday after a holiday that falls on a Sunday a holiday too. No
+    rule moves a Saturday holiday to the Friday, as the package's observed days do.
     """
     days: set[date] = set()
     for day, names in _named_days(calendar):

@@ -91,6 +91,30 @@ async def start_waiting_erasure(
     raise AssertionError("the erasure never reached the approval step")
 
 
+async def start_unverified_uk_access(
+    env: WorkflowEnvironment, settings: Settings, engine: Engine, vault: Vault, email: str
+) -> tuple[WorkflowHandle[Any, Any], RequestInput]:
+    """Start a UK access request and return once it waits for verification.
+
+    An access request completes as soon as it is verified, so only an unverified one stays
+    open long enough for a clarification pause to run.
+    """
+    now = await env.get_current_time()
+    request = submit_request(engine, vault, settings, email=email, country="GB", now=now)
+    handle = await env.client.start_workflow(
+        DataSubjectRequestWorkflow.run,
+        request,
+        id=workflow_id_for(request.request_id),
+        task_queue=settings.task_queue,
+    )
+    for _ in range(200):
+        progress = await handle.query("progress", result_type=RequestProgress)
+        if progress.stage == "awaiting_verification":
+            return handle, request
+        await asyncio.sleep(0.05)
+    raise AssertionError("the access request never reached the verification step")
+
+
 async def team_notifications(handle: WorkflowHandle[Any, Any]) -> list[tuple[datetime, str, str]]:
     """Return (scheduled at, template, clock) of every email to the privacy team."""
     history = await handle.fetch_history()
@@ -199,22 +223,9 @@ async def test_uk_clarification_pauses_clock(
     vault: Vault,
     mailbox: Mailbox,
 ) -> None:
-    # An unverified access request stays open, which gives the pause time to run.
-    now = await time_skipping_env.get_current_time()
-    request = submit_request(
-        engine, vault, settings, email="clarify@example.co.uk", country="GB", now=now
+    handle, request = await start_unverified_uk_access(
+        time_skipping_env, settings, engine, vault, "clarify@example.co.uk"
     )
-    handle = await client.start_workflow(
-        DataSubjectRequestWorkflow.run,
-        request,
-        id=workflow_id_for(request.request_id),
-        task_queue=settings.task_queue,
-    )
-    for _ in range(200):
-        progress = await handle.query("progress", result_type=RequestProgress)
-        if progress.stage == "awaiting_verification":
-            break
-        await asyncio.sleep(0.05)
     with Session(engine) as session:
         before = session.get(DataSubjectRequest, request.request_id)
         assert before is not None
@@ -266,21 +277,9 @@ async def test_open_pause_closed_at_completion(
     vault: Vault,
     mailbox: Mailbox,
 ) -> None:
-    now = await time_skipping_env.get_current_time()
-    request = submit_request(
-        engine, vault, settings, email="open-pause@example.co.uk", country="GB", now=now
+    handle, request = await start_unverified_uk_access(
+        time_skipping_env, settings, engine, vault, "open-pause@example.co.uk"
     )
-    handle = await client.start_workflow(
-        DataSubjectRequestWorkflow.run,
-        request,
-        id=workflow_id_for(request.request_id),
-        task_queue=settings.task_queue,
-    )
-    for _ in range(200):
-        progress = await handle.query("progress", result_type=RequestProgress)
-        if progress.stage == "awaiting_verification":
-            break
-        await asyncio.sleep(0.05)
 
     await handle.execute_update("change_clock", ClockChange("carol", "pause"))
     await handle.signal("verified", VerifiedSignal())  # the answer goes out with no resume
