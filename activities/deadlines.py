@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -22,16 +21,17 @@ from audit.log import record_event
 from database.engine import session_scope
 from legal_clock.deadlines import ClockInputError, compute_deadlines
 from legal_clock.instants import end_of_local_day
-from legal_clock.rules import rule_in_force
 from legal_clock.settings import ClockSettings
-from request_store.clock_input import clock_input_for
+from request_store.clock_input import (
+    FALLBACK_ZONE,
+    clock_input_for,
+    local_day,
+    pauses_for_clarification,
+)
 from request_store.models import DataSubjectRequest
 from workflows.messages import extension_bases_for
 
 logger = logging.getLogger(__name__)
-
-# Requests stored before the legal clock have no legal zone; UTC keeps their timers running.
-FALLBACK_ZONE = "UTC"
 
 
 class DeadlineActivities:
@@ -95,16 +95,16 @@ class DeadlineActivities:
         at = datetime.fromisoformat(change.at_iso)
         with session_scope(self.resources.engine) as session:
             request = load_request(session, change.request_id)
-            local_day = _local_day(request, at)
+            day = local_day(request, at)
             paused = request.clarification_requested is not None
             resumed = request.clarification_received is not None
 
             if change.action == "pause" and not paused:
-                request.clarification_requested = local_day
-                detail: dict[str, str] = {"requested_on": local_day.isoformat()}
+                request.clarification_requested = day
+                detail: dict[str, str] = {"requested_on": day.isoformat()}
             elif change.action == "resume" and paused and not resumed:
-                request.clarification_received = local_day
-                detail = {"received_on": local_day.isoformat(), **self._move_dates(request)}
+                request.clarification_received = day
+                detail = {"received_on": day.isoformat(), **self._move_dates(request)}
             else:
                 return self._plan(request)  # a retried attempt already made this change
 
@@ -133,7 +133,7 @@ class DeadlineActivities:
             if request.identity_received is not None:
                 return self._plan(request)  # a retried attempt already recorded it
 
-            request.identity_received = _local_day(request, at)
+            request.identity_received = local_day(request, at)
             previous = (request.due_date, request.legal_limit)
             detail = self._move_dates(request)
             session.add(request)
@@ -150,16 +150,19 @@ class DeadlineActivities:
 
     def _move_dates(self, request: DataSubjectRequest) -> dict[str, str]:
         """Recount every date from the stored facts, keeping an extension's originals in step."""
+        settings = ClockSettings()
         try:
-            deadlines = compute_deadlines(clock_input_for(request), ClockSettings())
-            original = compute_deadlines(clock_input_for(request, extended=False), ClockSettings())
+            deadlines = compute_deadlines(clock_input_for(request), settings)
+            original = None
+            if request.extended_at is not None:
+                original = compute_deadlines(clock_input_for(request, extended=False), settings)
         except ClockInputError as error:
             raise ApplicationError(str(error), non_retryable=True) from None
 
         request.due_date = deadlines.internal_due
         request.legal_limit = deadlines.legal_limit
         request.extension_notice_by = deadlines.extension_notice_by
-        if request.extended_at is not None:
+        if original is not None:
             request.original_due_date = original.internal_due
             request.original_legal_limit = original.legal_limit
         return {
@@ -189,21 +192,11 @@ class DeadlineActivities:
             reminder_ats=reminders,
             acknowledgement_required=request.acknowledge_by is not None,
             extended=request.extended_at is not None,
-            pausable=_pausable(request),
+            pausable=pauses_for_clarification(request),
             paused=request.clarification_requested is not None
             and request.clarification_received is None,
             extension_bases=list(extension_bases_for(request.regime)),
         )
-
-
-def _pausable(request: DataSubjectRequest) -> bool:
-    zone = ZoneInfo(request.legal_zone or FALLBACK_ZONE)
-    rule = rule_in_force(request.regime, request.received_at.astimezone(zone).date())
-    return rule.pauses_for(request.kind)
-
-
-def _local_day(request: DataSubjectRequest, at: datetime) -> date:
-    return at.astimezone(ZoneInfo(request.legal_zone or FALLBACK_ZONE)).date()
 
 
 def deadline_met(day: date | None, zone: str | None, completed_at: datetime) -> bool | None:

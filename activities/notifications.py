@@ -8,7 +8,6 @@ from typing import Any
 from sqlmodel import select
 from temporalio import activity
 
-from activities.deadlines import FALLBACK_ZONE
 from activities.lookup import load_request
 from activities.messages import NotificationInput
 from activities.resources import ActivityResources
@@ -17,6 +16,7 @@ from database.engine import session_scope
 from legal_clock.instants import local_date
 from localization import render_email
 from mail.sender import OutgoingEmail, send_email
+from request_store.clock_input import FALLBACK_ZONE
 from request_store.models import AccessExport, VerificationToken
 from vault.fields import FieldPlace
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from api.request_deadlines import is_open, today_for
-from legal_clock.rules import rule_in_force
+from request_store.clock_input import pauses_for_clarification
 from request_store.models import DataSubjectRequest, RequestStatus
 
 
@@ -97,15 +97,3 @@ def _is_paused(row: DataSubjectRequest) -> bool:
 def _day_has_ended(row: DataSubjectRequest, day: date, now: datetime) -> bool:
     """Return whether ``day`` has ended in the request's legal zone (UTC where none is stored)."""
     return today_for(row, now) > day
-
-
-def pauses_for_clarification(row: DataSubjectRequest) -> bool:
-    """Return whether the rule in force on the local receipt date stops this kind's clock."""
-    # today_for returns the date of any instant in the request's legal zone.
-    received_on = today_for(row, row.received_at)
-    try:
-        rule = rule_in_force(row.regime, received_on)
-    except ValueError:
-        # An unknown regime or a receipt before its first rule has no clock to pause.
-        return False
-    return rule.pauses_for(row.kind)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from api.clock_actions import pauses_for_clarification
+from request_store.clock_input import pauses_for_clarification
 from request_store.models import OPEN_STATUSES, DataSubjectRequest
 from runtime.gateway import RequestGateway
 from workflows.messages import ClockChange, ClockChangeResult

@@ -13,11 +13,11 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from legal_clock.instants import UnknownTimeZoneError, local_date
+from request_store.clock_input import FALLBACK_ZONE
 from request_store.models import OPEN_STATUSES, DataSubjectRequest
 
 logger = logging.getLogger(__name__)
 
-FALLBACK_ZONE = "UTC"
 DEFAULT_DUE_SOON_DAYS = 7
 MAX_DUE_SOON_DAYS = 366
 

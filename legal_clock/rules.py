@@ -100,8 +100,8 @@ class RuleRecord:
     clarification_kinds: frozenset[str] = frozenset({"access"})
     small_business_multiplier: int = 1
     state: str | None = None
-    # Roll under the state's general computation-of-time statute, which may or may not reach
-    # a privacy law's deadline; applied only when the setting for it is on.
+    # Roll under the state's general computation-of-time statute. Whether that statute reaches
+    # a privacy law's deadline is open, so the roll applies only when its setting is on.
     general_time_roll: Roll | None = None
     general_time_source: str | None = None
 

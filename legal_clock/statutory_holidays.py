@@ -31,10 +31,10 @@ def canada_holidays(
 ) -> frozenset[date]:
     """Return the Interpretation Act s. 35 holidays of one year.
 
-    ``federal`` is the package's calendar for the public and federal-government categories;
-    ``provincial`` the public calendar of the province, when one is set, whose days count too
-    under s. 35(1). Easter Monday, which the package leaves out, is added; observed days are
-    dropped except the Monday that s. 35(2) adds after a Sunday.
+    ``federal`` is the package's calendar for the public and federal-government categories.
+    ``provincial`` is the public calendar of the province, when one is set, because s. 35(1)
+    counts its days too. Easter Monday, which the package leaves out, is added. Observed days
+    are dropped, except the Monday that s. 35(2) adds after a Sunday.
     """
     days: set[date] = set()
     for day, names in _named_days(federal):

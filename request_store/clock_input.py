@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from legal_clock.deadlines import ClockInput
+from legal_clock.instants import local_date
+from legal_clock.rules import rule_in_force
 from request_store.models import DataSubjectRequest
+
+# Requests stored before the legal clock have no legal zone. UTC keeps their dates defined.
+FALLBACK_ZONE = "UTC"
 
 
 def clock_input_for(request: DataSubjectRequest, *, extended: bool | None = None) -> ClockInput:
@@ -25,3 +32,18 @@ def clock_input_for(request: DataSubjectRequest, *, extended: bool | None = None
         clarification_received=request.clarification_received,
         extended=request.extended_at is not None if extended is None else extended,
     )
+
+
+def local_day(request: DataSubjectRequest, instant: datetime) -> date:
+    """Return the date of ``instant`` in the request's legal zone, or in UTC where it has none."""
+    return local_date(instant, request.legal_zone or FALLBACK_ZONE)
+
+
+def pauses_for_clarification(request: DataSubjectRequest) -> bool:
+    """Tell whether the rule in force on the local receipt date stops this kind's clock."""
+    try:
+        rule = rule_in_force(request.regime, local_day(request, request.received_at))
+    except ValueError:
+        # An unknown regime or a receipt before its first rule has no clock to pause.
+        return False
+    return rule.pauses_for(request.kind)

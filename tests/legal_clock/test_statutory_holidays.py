@@ -9,7 +9,7 @@ import pytest
 from legal_clock.deadlines import ClockInput, compute_deadlines
 from legal_clock.settings import ClockSettings
 
-# Each case: regime, receipt instant, subdivision, expected legal limit, and why.
+# Each case: regime, receipt instant, subdivision, expected legal limit, and the reason.
 CASES = [
     (
         "pipeda",
@@ -85,7 +85,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(
-    ("regime", "received_at", "subdivision", "expected", "why"),
+    ("regime", "received_at", "subdivision", "expected", "reason"),
     CASES,
     ids=[f"{case[0]}-{case[1].date()}-{case[2] or 'federal'}" for case in CASES],
 )
@@ -95,11 +95,11 @@ def test_statutory_holiday_limits(
     received_at: datetime,
     subdivision: str | None,
     expected: date,
-    why: str,
+    reason: str,
 ) -> None:
     result = compute_deadlines(
         ClockInput(regime=regime, received_at=received_at, subdivision=subdivision),
         clock_settings,
     )
 
-    assert result.legal_limit == expected, why
+    assert result.legal_limit == expected, reason

@@ -60,7 +60,7 @@ async def start_waiting_erasure(
     email: str,
     country: str = "US",
 ) -> tuple[WorkflowHandle[Any, Any], RequestInput]:
-    """Start an erasure (CCPA unless ``country`` says otherwise) and bring it to the approval
+    """Start an erasure (CCPA unless ``country`` names another) and bring it to the approval
     step, where it then sits."""
     # Earlier tests skipped the shared test server's clock ahead of the wall clock, so the
     # request is received at the server's time, which is what workflow timers follow.
